@@ -12,8 +12,6 @@ import { FakeScheduler } from './sources-fake-scheduler.ts';
 /** A scripted stand-in for the browser recogniser: one instance per run. */
 class FakeRecognition implements SpeechRecognitionLike {
   static instances: FakeRecognition[] = [];
-  static availability: OnDeviceAvailability | null = null;
-  static installResult = false;
   continuous = false;
   interimResults = false;
   lang = '';
@@ -61,12 +59,10 @@ class FakeRecognition implements SpeechRecognitionLike {
 
 function setup(options: { availability?: OnDeviceAvailability | null; install?: boolean } = {}) {
   FakeRecognition.instances = [];
-  const Ctor = FakeRecognition as unknown as SpeechRecognitionConstructorLike & {
-    available?: unknown;
-    install?: unknown;
-  };
-  if (options.availability) {
-    Ctor.available = async () => options.availability;
+  const Ctor = FakeRecognition as unknown as SpeechRecognitionConstructorLike;
+  const availability = options.availability;
+  if (availability) {
+    Ctor.available = async () => availability;
     Ctor.install = async () => options.install ?? false;
   } else {
     delete Ctor.available;
