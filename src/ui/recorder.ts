@@ -64,6 +64,11 @@ export class Recorder {
     return this.current;
   }
 
+  /** Read through a method so TypeScript does not narrow it across awaits. */
+  private phase(): RecorderPhase {
+    return this.current.phase;
+  }
+
   subscribe(listener: (state: RecorderState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -110,13 +115,13 @@ export class Recorder {
     }
     this.set({
       sessionId: meta.id,
-      phase: this.current.phase === 'starting' ? 'recording' : this.current.phase,
+      phase: this.phase() === 'starting' ? 'recording' : this.phase(),
     });
     const queued = this.queued;
     this.queued = [];
     for (const event of queued) this.persist(meta.id, event);
     // The source may already have ended (a short file at 20×) while the session was being created.
-    if (this.current.phase === 'stopping' && this.source === null) await this.finishSession();
+    if (this.phase() === 'stopping' && this.source === null) await this.finishSession();
   }
 
   /** Stops the source; resolves when its last finals are stored and the session is stopped. */
