@@ -1,0 +1,63 @@
+/** Bench sizes for --quick and the full run. */
+import { DEFAULT_FLUSH_POLICY } from '../../src/core/flush-policy.ts';
+import type { FlushCadence } from '../shared/protocol.ts';
+
+export interface BenchConfig {
+  quick: boolean;
+  /** Interleaved rounds of every append contender. */
+  rounds: number;
+  /** Records per full-speed trial. */
+  recordsPerTrial: number;
+  /** Records per live-rate (20 partials/s) trial; 0 skips the live-rate peers. */
+  liveRecords: number;
+  /** WAL sizes for the recovery runs, MB. */
+  recoveryMb: number[];
+  /** Main-thread impact: real-time seconds at 20 partials/s, and compressed records at 10× speed. */
+  mainThreadRealSeconds: number;
+  mainThreadCompressedRecords: number;
+  /** Sessions in the index for the list-screen measurement. */
+  scaleSessions: number;
+  /** Partials of the long session (8 h ≈ 300k at the live rate ~10/s of partial changes). */
+  longSessionPartials: number;
+  /** Records written into each store for the size-on-disk comparison. */
+  sizeRecords: number;
+  seed: number;
+}
+
+/** The app's own flush cadence (src/core/flush-policy.ts), applied to every contender. */
+export const CADENCE: FlushCadence = {
+  everyPartials: DEFAULT_FLUSH_POLICY.everyPartials,
+  intervalMs: DEFAULT_FLUSH_POLICY.intervalMs,
+  onFinal: true,
+};
+
+export function benchConfig(argv: readonly string[]): BenchConfig {
+  const quick = argv.includes('--quick');
+  return quick
+    ? {
+        quick,
+        rounds: 2,
+        recordsPerTrial: 1_000,
+        liveRecords: 0,
+        recoveryMb: [1, 10],
+        mainThreadRealSeconds: 5,
+        mainThreadCompressedRecords: 2_000,
+        scaleSessions: 1_000,
+        longSessionPartials: 20_000,
+        sizeRecords: 5_000,
+        seed: 20_261_123,
+      }
+    : {
+        quick,
+        rounds: 5,
+        recordsPerTrial: 5_000,
+        liveRecords: 200,
+        recoveryMb: [1, 10, 100],
+        mainThreadRealSeconds: 60,
+        mainThreadCompressedRecords: 12_000,
+        scaleSessions: 10_000,
+        longSessionPartials: 300_000,
+        sizeRecords: 81_000,
+        seed: 20_261_123,
+      };
+}

@@ -1,0 +1,35 @@
+/** The machine the numbers come from, for RESULTS.md. */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem, release, platform } from 'node:os';
+
+export interface MachineInfo {
+  cores: number;
+  cpuModel: string;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  chromium: string;
+}
+
+export function machineInfo(chromiumVersion: string): MachineInfo {
+  const list = cpus();
+  return {
+    cores: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    chromium: chromiumVersion,
+  };
+}
+
+/** Free disk-backed storage note: which filesystem holds the profile (tmpfs would flatter flush()). */
+export function filesystemOf(path: string): string {
+  try {
+    return (
+      execFileSync('df', ['-T', path], { encoding: 'utf8' }).trim().split('\n').at(-1)?.split(/\s+/)[1] ?? '?'
+    );
+  } catch {
+    return '?';
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm run bench [-- --quick]`: builds the bench pages with Vite, serves them locally, drives a
+ * headless Chromium with a persistent profile through every contender and measurement, prints the
+ * tables and rewrites bench/RESULTS.md.
+ */
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { PEER_DURABILITY, PEER_KINDS, PEER_LABELS } from './shared/protocol.ts';
+import { peerRunner, runAppend, type TrialRunner } from './driver/append.ts';
+import { directoryBytes, launchBench } from './driver/browser.ts';
+import { benchConfig } from './driver/config.ts';
+import { evaluateGoals } from './driver/goals.ts';
+import { filesystemOf, machineInfo } from './driver/machine.ts';
+import { printReport, writeResultsMarkdown, type BenchReport } from './driver/report.ts';
+import { serveStatic } from './driver/server.ts';
+
+const started = Date.now();
+const config = benchConfig(process.argv.slice(2));
+const log = (line: string) => console.log(line);
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+
+async function main(): Promise<void> {
+  log(`Scribe Vault bench (${config.quick ? 'quick' : 'full'}) — building bench pages…`);
+  await build({ configFile: `${benchDir}vite.config.ts`, logLevel: 'warn' });
+  const server = await serveStatic(`${benchDir}scratch/dist`);
+  const browser = await launchBench('append');
+  try {
+    const page = await browser.newPage(`${server.origin}/index.html`);
+    const crossOriginIsolated = await page.evaluate(() => window.__bench!.crossOriginIsolated);
+    const chromiumVersion =
+      browser.context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
+
+    log('Append: every contender, interleaved rounds');
+    const runners = new Map<string, TrialRunner>();
+    for (const kind of PEER_KINDS) runners.set(kind, peerRunner(page, kind));
+    const append = await runAppend(config, runners, log);
+
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      durationS: (Date.now() - started) / 1000,
+      config,
+      machine: machineInfo(chromiumVersion),
+      profileFs: filesystemOf(browser.profileDir),
+      crossOriginIsolated,
+      clockResolutionUs: append.clockResolutionUs,
+      labels: { ...PEER_LABELS },
+      durability: { ...PEER_DURABILITY },
+      append: append.rows,
+      live: append.live,
+      goals: [],
+      sections: [],
+      notes: [],
+    };
+    void directoryBytes;
+    report.goals = evaluateGoals(report);
+    report.durationS = (Date.now() - started) / 1000;
+    printReport(report);
+    writeResultsMarkdown(`${benchDir}RESULTS.md`, report);
+    log(`\nWrote bench/RESULTS.md (${Math.round(report.durationS)} s)`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

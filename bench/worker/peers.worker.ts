@@ -1,0 +1,86 @@
+/**
+ * The bench worker for every peer contender (and for the project's codec measured on its own).
+ * Exposed with Comlink to bench/page. Records are generated here from the seed, so no record
+ * crosses postMessage inside a timed loop.
+ */
+import * as Comlink from 'comlink';
+import { encodeFrame } from '../../src/core/framing.ts';
+import type { WalRecord } from '../../src/core/records.ts';
+import { SegmentWriter } from '../../src/core/segment-writer.ts';
+import type { PeerKind, PeersWorkerApi, TrialOptions, TrialResult } from '../shared/protocol.ts';
+import { benchStream } from '../shared/workload.ts';
+import { idbStore } from './idb-stores.ts';
+import { SyncHandleByteFile } from './sync-handle-byte-file.ts';
+import { jsonLinesStore, openBenchFile, rawBytesStore } from './opfs-stores.ts';
+import { runTrial, type RecordStore } from './trial.ts';
+
+let trialCounter = 0;
+
+async function walWriterStore(name: string, records: readonly WalRecord[]): Promise<RecordStore> {
+  const { handle, remove } = await openBenchFile(name);
+  const writer = new SegmentWriter(new SyncHandleByteFile(handle));
+  return {
+    append(index) {
+      writer.append(records[index]!);
+    },
+    flush: () => writer.flush(),
+    bytes: () => writer.size,
+    dispose: async () => {
+      writer.close();
+      await remove();
+    },
+  };
+}
+
+async function openStore(kind: PeerKind, name: string, records: readonly WalRecord[]): Promise<RecordStore> {
+  switch (kind) {
+    case 'wal-writer':
+      return walWriterStore(name, records);
+    case 'opfs-raw':
+      // Pre-encoded before the clock starts: only the write() calls are timed.
+      return rawBytesStore(name, records.map(encodeFrame));
+    case 'opfs-jsonl':
+      return jsonLinesStore(name, records);
+    case 'idb-put':
+      return idbStore(name, records, 'put');
+    case 'idb-put-relaxed':
+      return idbStore(name, records, 'put-relaxed');
+    case 'idb-batch':
+      return idbStore(name, records, 'batch');
+    case 'sqlite-autocommit':
+    case 'sqlite-txn': {
+      const { sqliteStore } = await import('./sqlite-stores.ts');
+      return sqliteStore(
+        name.replace(/[^a-z0-9-]/gi, '_'),
+        records,
+        kind === 'sqlite-txn' ? 'txn' : 'autocommit',
+      );
+    }
+  }
+}
+
+const streams = new Map<string, WalRecord[]>();
+function stream(seed: number, count: number): WalRecord[] {
+  const key = `${seed}:${count}`;
+  let records = streams.get(key);
+  if (!records) {
+    streams.clear();
+    records = benchStream(seed, count);
+    streams.set(key, records);
+  }
+  return records;
+}
+
+const api: PeersWorkerApi = {
+  async runTrial(kind: PeerKind, opts: TrialOptions): Promise<TrialResult> {
+    const records = stream(opts.seed, opts.records);
+    const store = await openStore(kind, `${kind}-${++trialCounter}`, records);
+    try {
+      return await runTrial(kind, store, records, opts);
+    } finally {
+      await store.dispose();
+    }
+  },
+};
+
+Comlink.expose(api);
