@@ -1,6 +1,6 @@
 /**
  * The typed contract between the UI thread and the persistence worker (exposed with Comlink).
- * Pure types and constants only: imported by the worker program and the window program alike.
+ * Types, constants and the PersistenceError class: imported by the worker program and the window program alike.
  */
 
 export type SessionStatus = 'recording' | 'stopped' | 'interrupted' | 'recovered' | 'imported';
@@ -140,4 +140,76 @@ export interface ListQuery {
 export interface ListPage {
   sessions: SessionMeta[];
   total: number;
+}
+
+/**
+ * The error every persistence call rejects with (window side and worker side). Comlink only carries an
+ * Error's name and message across the worker boundary, so the code travels in the name
+ * (`PersistenceError/quota-exceeded`) and `PersistenceError.from` restores it.
+ */
+export class PersistenceError extends Error {
+  readonly code: PersistenceErrorCode;
+
+  constructor(code: PersistenceErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = `PersistenceError/${code}`;
+  }
+
+  get info(): PersistenceErrorInfo {
+    return { code: this.code, message: this.message };
+  }
+
+  /** Restores a PersistenceError from anything thrown (including one that crossed Comlink). */
+  static from(error: unknown): PersistenceError {
+    if (error instanceof PersistenceError) return error;
+    if (error instanceof Error) {
+      const match = /^PersistenceError\/([a-z-]+)$/.exec(error.name);
+      if (match) return new PersistenceError(match[1] as PersistenceErrorCode, error.message);
+      return new PersistenceError('internal', error.message || String(error));
+    }
+    return new PersistenceError('internal', String(error));
+  }
+}
+
+/** Maps a platform error (DOMException names from OPFS/IndexedDB) to the typed error the UI shows. */
+export function classifyStorageError(error: unknown, context: string): PersistenceError {
+  if (error instanceof PersistenceError) return error;
+  const name =
+    error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error)
+      ? String((error as { name: unknown }).name)
+      : '';
+  const detail = error instanceof Error ? error.message : String(error);
+  if (name === 'QuotaExceededError' || /quota|disk full|no space/i.test(detail)) {
+    return new PersistenceError(
+      'quota-exceeded',
+      `Storage is full while ${context}. Nothing already saved is lost; the live session is kept in memory and saved as soon as space is available.`,
+    );
+  }
+  if (name === 'NoModificationAllowedError' || name === 'InvalidStateError') {
+    return new PersistenceError(
+      'file-locked',
+      `A storage file is in use by another tab or window while ${context} (${detail}).`,
+    );
+  }
+  return PersistenceError.from(error);
+}
+
+/** Options of the worker's init(). */
+export interface WorkerInitOptions {
+  /** Writer id to use (tests); a random one otherwise. */
+  writerId?: string;
+  /** navigator.storage.persist() result obtained on the window side (persist() is window-only). */
+  persisted: boolean | null;
+}
+
+export interface WorkerInitResult {
+  writerId: string;
+  recovery: RecoveryReport;
+}
+
+/** Result of appending a batch of records in order: the acks of those stored, then the error that stopped it. */
+export interface AppendBatchResult {
+  acks: Ack[];
+  error: PersistenceErrorInfo | null;
 }

@@ -1,0 +1,135 @@
+/**
+ * In-memory FileStore for Node tests: a map of path → MemoryByteFile with OPFS-like rules
+ * (one exclusive handle per file; a shared quota across all files).
+ */
+import { MemoryByteFile, type ByteFile } from '../core/byte-file.ts';
+import type { DirEntry, FileStore } from './types.ts';
+
+function quotaError(): Error {
+  const err = new Error('The quota has been exceeded.');
+  err.name = 'QuotaExceededError';
+  return err;
+}
+
+function lockedError(path: string): Error {
+  const err = new Error(`Access handle for ${path} is already open`);
+  err.name = 'NoModificationAllowedError';
+  return err;
+}
+
+/** A ByteFile view that enforces the store-wide quota and releases the exclusive handle on close. */
+class HandleFile implements ByteFile {
+  constructor(
+    private readonly store: MemoryFileStore,
+    private readonly path: string,
+    private readonly file: MemoryByteFile,
+  ) {}
+  private closed = false;
+  size(): number {
+    return this.file.size();
+  }
+  read(offset: number, length: number): Uint8Array {
+    this.assertOpen();
+    return this.file.read(offset, length);
+  }
+  write(offset: number, data: Uint8Array): number {
+    this.assertOpen();
+    const growth = Math.max(0, offset + data.length - this.file.size());
+    if (this.store.quotaBytes !== null && this.store.totalBytes() + growth > this.store.quotaBytes) {
+      throw quotaError();
+    }
+    return this.file.write(offset, data);
+  }
+  truncate(size: number): void {
+    this.assertOpen();
+    this.file.truncate(size);
+  }
+  flush(): void {
+    this.assertOpen();
+    this.file.flush();
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.store.release(this.path);
+  }
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`${this.path} is closed`);
+  }
+}
+
+export class MemoryFileStore implements FileStore {
+  readonly files = new Map<string, MemoryByteFile>();
+  private readonly dirs = new Set<string>();
+  private readonly openPaths = new Set<string>();
+  /** Total bytes across all files that writes may reach (null: unlimited). */
+  quotaBytes: number | null = null;
+  /** Every file that ever existed, kept for privacy scans of removed files' last contents. */
+  readonly removedContents: Uint8Array[] = [];
+
+  totalBytes(): number {
+    let total = 0;
+    for (const f of this.files.values()) total += f.size();
+    return total;
+  }
+
+  async list(dir: string): Promise<DirEntry[]> {
+    const prefix = dir === '' ? '' : `${dir}/`;
+    const seen = new Map<string, DirEntry>();
+    for (const path of [...this.files.keys(), ...this.dirs]) {
+      if (!path.startsWith(prefix) || path === dir) continue;
+      const rest = path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      const name = slash === -1 ? rest : rest.slice(0, slash);
+      const kind = slash === -1 && this.files.has(path) ? 'file' : 'directory';
+      if (!seen.has(name)) seen.set(name, { name, kind });
+    }
+    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async open(path: string): Promise<ByteFile> {
+    if (this.openPaths.has(path)) throw lockedError(path);
+    let file = this.files.get(path);
+    if (!file) {
+      file = new MemoryByteFile();
+      this.files.set(path, file);
+      const parts = path.split('/');
+      for (let i = 1; i < parts.length; i++) this.dirs.add(parts.slice(0, i).join('/'));
+    }
+    this.openPaths.add(path);
+    return new HandleFile(this, path, file);
+  }
+
+  async read(path: string): Promise<Uint8Array | null> {
+    return this.files.get(path)?.bytes() ?? null;
+  }
+
+  async sizeOf(path: string): Promise<number | null> {
+    return this.files.get(path)?.size() ?? null;
+  }
+
+  async remove(path: string): Promise<void> {
+    const prefix = `${path}/`;
+    for (const [p, f] of [...this.files]) {
+      if (p === path || p.startsWith(prefix)) {
+        if (this.openPaths.has(p)) throw lockedError(p);
+        this.removedContents.push(f.bytes());
+        this.files.delete(p);
+      }
+    }
+    for (const d of [...this.dirs]) if (d === path || d.startsWith(prefix)) this.dirs.delete(d);
+  }
+
+  release(path: string): void {
+    this.openPaths.delete(path);
+  }
+
+  /** Simulates a crashed context: its handles vanish without close() or flush(). */
+  dropHandles(predicate: (path: string) => boolean): void {
+    for (const p of [...this.openPaths]) if (predicate(p)) this.openPaths.delete(p);
+  }
+
+  isOpen(path: string): boolean {
+    return this.openPaths.has(path);
+  }
+}
