@@ -7,11 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { PEER_DURABILITY, PEER_KINDS, PEER_LABELS } from './shared/protocol.ts';
 import { peerRunner, runAppend, type TrialRunner } from './driver/append.ts';
-import { directoryBytes, launchBench } from './driver/browser.ts';
+import { launchBench } from './driver/browser.ts';
 import { benchConfig } from './driver/config.ts';
 import { evaluateGoals } from './driver/goals.ts';
 import { filesystemOf, machineInfo } from './driver/machine.ts';
-import { printReport, writeResultsMarkdown, type BenchReport } from './driver/report.ts';
+import {
+  printReport,
+  writeResultsMarkdown,
+  type BenchReport,
+  type GoalRow,
+  type Section,
+} from './driver/report.ts';
+import { runRecovery } from './driver/recovery.ts';
+import { runSize } from './driver/size.ts';
 import { serveStatic } from './driver/server.ts';
 
 const started = Date.now();
@@ -35,6 +43,18 @@ async function main(): Promise<void> {
     for (const kind of PEER_KINDS) runners.set(kind, peerRunner(page, kind));
     const append = await runAppend(config, runners, log);
 
+    const sections: Section[] = [];
+    const extraGoals: GoalRow[] = [];
+    log('Recovery: WAL vs SQLite reopen');
+    const recovery = await runRecovery(page, config, log);
+    sections.push(recovery.section);
+    extraGoals.push(...recovery.goals);
+
+    log('Size on disk: one fresh profile per store');
+    const size = await runSize(server.origin, config, log);
+    sections.push(size.section);
+    extraGoals.push(...size.goals);
+
     const report: BenchReport = {
       date: new Date().toISOString(),
       durationS: (Date.now() - started) / 1000,
@@ -48,10 +68,10 @@ async function main(): Promise<void> {
       append: append.rows,
       live: append.live,
       goals: [],
-      sections: [],
+      sections,
+      extraGoals,
       notes: [],
     };
-    void directoryBytes;
     report.goals = evaluateGoals(report);
     report.durationS = (Date.now() - started) / 1000;
     printReport(report);

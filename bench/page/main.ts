@@ -3,19 +3,61 @@
  * page.evaluate, one measurement at a time, so contenders never overlap.
  */
 import * as Comlink from 'comlink';
-import type { PeerKind, PeersWorkerApi, TrialOptions, TrialResult } from '../shared/protocol.ts';
+import type {
+  PeerKind,
+  PeersWorkerApi,
+  RecoveryResult,
+  RecoveryWorkerApi,
+  TrialOptions,
+  TrialResult,
+} from '../shared/protocol.ts';
 
 const peersWorker = new Worker(new URL('../worker/peers.worker.ts', import.meta.url), { type: 'module' });
 const peers = Comlink.wrap<PeersWorkerApi>(peersWorker);
 
+/** Runs `fn` against a fresh recovery worker (a reload starts a fresh worker too), then ends it. */
+async function withRecoveryWorker<T>(fn: (w: Comlink.Remote<RecoveryWorkerApi>) => Promise<T>): Promise<T> {
+  const worker = new Worker(new URL('../worker/recovery.worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await fn(Comlink.wrap<RecoveryWorkerApi>(worker));
+  } finally {
+    worker.terminate();
+  }
+}
+
+/**
+ * Writes `targetMiB` of WAL (or the same records into SQLite) in one worker, then recovers it in a
+ * fresh one. pageMs spans `new Worker` to the rebuilt transcript, i.e. what a reload would wait.
+ */
+async function recovery(
+  kind: 'wal' | 'sqlite',
+  targetMiB: number,
+  seed: number,
+): Promise<RecoveryResult & { pageMs: number }> {
+  await withRecoveryWorker((w) =>
+    kind === 'wal' ? w.prepareWal(targetMiB, seed) : w.prepareSqlite(targetMiB, seed),
+  );
+  const t0 = performance.now();
+  const result = await withRecoveryWorker((w) => (kind === 'wal' ? w.recoverWal() : w.recoverSqlite()));
+  const pageMs = performance.now() - t0;
+  if (kind === 'wal') await withRecoveryWorker((w) => w.removeWal());
+  return { ...result, targetBytes: targetMiB * 1024 * 1024, pageMs };
+}
+
 export interface BenchPageApi {
   crossOriginIsolated: boolean;
   peerTrial(kind: PeerKind, opts: TrialOptions): Promise<TrialResult>;
+  recovery(
+    kind: 'wal' | 'sqlite',
+    targetMiB: number,
+    seed: number,
+  ): Promise<RecoveryResult & { pageMs: number }>;
 }
 
 const api: BenchPageApi = {
   crossOriginIsolated: globalThis.crossOriginIsolated,
   peerTrial: (kind, opts) => peers.runTrial(kind, opts),
+  recovery,
 };
 
 declare global {

@@ -63,6 +63,8 @@ export interface TrialOptions {
   /** 0 = as fast as possible (throughput); otherwise records per second (latency at live rate). */
   ratePerSecond: number;
   cadence: FlushCadence;
+  /** Leave the stored data in place (the size run measures the profile afterwards). */
+  keep?: boolean;
 }
 
 export interface TrialResult {
@@ -86,10 +88,12 @@ export interface RecoveryResult {
   /** Bytes actually stored (WAL: sum of segment sizes; SQLite: database size). */
   bytes: number;
   records: number;
-  /** Open + read everything + rebuild the transcript (utterances), ms. */
+  /** From the worker's first line to the rebuilt transcript (open + read + fold + utterances), ms. */
   recoverMs: number;
-  /** Only the decode part (readSegment / SELECT), ms. */
+  /** WAL: readSegment time; SQLite: the SELECT loop including the fold it feeds, ms. */
   readMs: number;
+  /** SQLite only: wasm init + VFS pool install (part of recoverMs), ms. */
+  coldStartMs: number;
   utterances: number;
 }
 
@@ -103,4 +107,14 @@ export interface SizeResult {
 /** What bench/worker/peers.worker.ts exposes with Comlink. */
 export interface PeersWorkerApi {
   runTrial(kind: PeerKind, opts: TrialOptions): Promise<TrialResult>;
+}
+
+/** What bench/worker/recovery.worker.ts exposes (one fresh worker per step). */
+export interface RecoveryWorkerApi {
+  prepareWal(targetMiB: number, seed: number): Promise<{ bytes: number; records: number }>;
+  recoverWal(): Promise<RecoveryResult>;
+  removeWal(): Promise<void>;
+  prepareSqlite(targetMiB: number, seed: number): Promise<{ bytes: number; records: number }>;
+  /** Recovers and then removes the pool (the data). */
+  recoverSqlite(): Promise<RecoveryResult>;
 }

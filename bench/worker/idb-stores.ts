@@ -50,9 +50,9 @@ export async function idbStore(
     // IndexedDB has no byte accounting of its own (NaN = not applicable); the size run measures the
     // profile's files on disk instead.
     bytes: () => (stored >= 0 ? Number.NaN : 0),
-    async dispose() {
+    async dispose(keep) {
       db.close();
-      await deleteDB(name);
+      if (!keep) await deleteDB(name);
     },
   };
   return store;

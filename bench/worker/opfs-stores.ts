@@ -35,9 +35,9 @@ export async function rawBytesStore(name: string, chunks: readonly Uint8Array[])
     },
     flush: () => handle.flush(),
     bytes: () => offset,
-    dispose: async () => {
+    dispose: async (keep) => {
       handle.close();
-      await remove();
+      if (!keep) await remove();
     },
   };
 }
@@ -53,9 +53,9 @@ export async function jsonLinesStore(name: string, records: readonly WalRecord[]
     },
     flush: () => handle.flush(),
     bytes: () => offset,
-    dispose: async () => {
+    dispose: async (keep) => {
       handle.close();
-      await remove();
+      if (!keep) await remove();
     },
   };
 }

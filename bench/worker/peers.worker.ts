@@ -25,9 +25,9 @@ async function walWriterStore(name: string, records: readonly WalRecord[]): Prom
     },
     flush: () => writer.flush(),
     bytes: () => writer.size,
-    dispose: async () => {
+    dispose: async (keep) => {
       writer.close();
-      await remove();
+      if (!keep) await remove();
     },
   };
 }
@@ -78,7 +78,7 @@ const api: PeersWorkerApi = {
     try {
       return await runTrial(kind, store, records, opts);
     } finally {
-      await store.dispose();
+      await store.dispose(opts.keep === true);
     }
   },
 };

@@ -7,6 +7,7 @@ import sqlite3InitModule, {
   type Database,
   type PreparedStatement,
   type SAHPoolUtil,
+  type SqlValue,
 } from '@sqlite.org/sqlite-wasm';
 import { RecordTypeCode, type WalRecord } from '../../src/core/records.ts';
 import type { RecordStore } from './trial.ts';
@@ -106,6 +107,42 @@ export function recordRow(r: WalRecord): Row {
   }
 }
 
+/** A row (columns in Row order, as SELECTed) back into the record it stores. */
+export function rowRecord(row: SqlValue[]): WalRecord {
+  const [session, seq, type, at, utterance, startMs, endMs, text, confidence, meta] = row;
+  const base = { sessionId: String(session), seq: Number(seq), at: Number(at) };
+  switch (Number(type)) {
+    case RecordTypeCode.SESSION_START: {
+      const [source = '', lang = ''] = String(meta).split('|');
+      return { ...base, type: 'session-start', title: String(text), source, lang };
+    }
+    case RecordTypeCode.PARTIAL:
+      return {
+        ...base,
+        type: 'partial',
+        utterance: Number(utterance),
+        startMs: Number(startMs),
+        text: String(text),
+      };
+    case RecordTypeCode.FINAL:
+      return {
+        ...base,
+        type: 'final',
+        utterance: Number(utterance),
+        startMs: Number(startMs),
+        endMs: Number(endMs),
+        text: String(text),
+        confidence: confidence === null ? null : Number(confidence),
+      };
+    case RecordTypeCode.SESSION_STOP:
+      return { ...base, type: 'session-stop', reason: String(meta) };
+    case RecordTypeCode.CHECKPOINT:
+      return { ...base, type: 'checkpoint', upToSeq: Number(utterance), finals: Number(meta) };
+    default:
+      return { ...base, type: 'session-delete' };
+  }
+}
+
 export async function openSqliteDb(name: string): Promise<{ db: Database; pool: SAHPoolUtil; path: string }> {
   const pool = await sqlitePool();
   const path = `/${name}.sqlite3`;
@@ -145,10 +182,10 @@ export async function sqliteStore(
       }
     },
     bytes: () => databaseBytes(db),
-    dispose() {
+    dispose(keep) {
       insert.finalize();
       db.close();
-      pool.unlink(path);
+      if (!keep) pool.unlink(path);
     },
   };
 }

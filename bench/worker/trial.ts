@@ -14,8 +14,8 @@ export interface RecordStore {
   flush(): void | Promise<void>;
   /** Logical bytes stored. */
   bytes(): number | Promise<number>;
-  /** Releases handles and deletes the contender's files. */
-  dispose(): void | Promise<void>;
+  /** Releases handles and, unless `keep`, deletes the contender's files. */
+  dispose(keep: boolean): void | Promise<void>;
 }
 
 /** performance.now() granularity in this context, µs (coarsened to 5 µs or 100 µs by the browser). */
