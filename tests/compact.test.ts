@@ -258,6 +258,19 @@ describe('compactRecords', () => {
       expect(dropped / total).toBeGreaterThan(0.2); // it really compacts
     });
 
+    it('is safe on one segment of several: fold(A + compact(B) + C) = fold(A + B + C)', () => {
+      for (const { seed, input } of streams) {
+        const rnd = mulberry32(seed * 7919);
+        const i = Math.floor(rnd() * (input.length + 1));
+        const j = i + Math.floor(rnd() * (input.length - i + 1));
+        const [a, b, c] = [input.slice(0, i), input.slice(i, j), input.slice(j)];
+        expect(
+          comparable(foldRecords([...a, ...compactRecords(b), ...c])),
+          `seed ${seed} cut ${i}..${j}`,
+        ).toEqual(comparable(foldRecords(input)));
+      }
+    });
+
     it('preserves order and seqs (the output is a subsequence of the input)', () => {
       for (const { seed, input } of streams) {
         const out = compactRecords(input);

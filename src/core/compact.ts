@@ -18,6 +18,9 @@
  * to the same values — the first applied record, the applied record with the greatest seq and the
  * one with the greatest `at` of each session.
  *
+ * Compaction is local: compacting one segment of several is safe, fold(A + compact(B) + C) equals
+ * fold(A + B + C), because what it drops is a duplicate or superseded within B itself.
+ *
  * It does not drop records older than a CHECKPOINT: folding such a stream without its session file
  * must still give the whole session. Deleting checkpointed segments is the writer's job.
  */
