@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'preact/hooks';
+import { EXPORT_FORMATS, formatClock } from '../export/formats.ts';
+import type { SessionMeta, SessionTranscript } from '../shared/persistence-api.ts';
+import type { PersistenceClient } from '../shared/persistence-client.ts';
+import { exportSession } from './export-actions.ts';
+import { formatBytes, formatDateTime, formatDuration } from './format.ts';
+
+interface Props {
+  client: PersistenceClient;
+  meta: SessionMeta;
+  onClose: () => void;
+}
+
+/** A past session, read-only. Text rebuilt from a partial after a crash is marked as uncertain. */
+export function SessionView({ client, meta, onClose }: Props) {
+  const [transcript, setTranscript] = useState<SessionTranscript | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setTranscript(null);
+    setError(null);
+    client.readSession(meta.id).then(
+      (t) => live && setTranscript(t),
+      (e: unknown) => live && setError(`Could not open this session: ${(e as Error).message}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, meta.id]);
+
+  const shown = transcript?.meta ?? meta;
+  const uncertain = transcript?.utterances.filter((u) => u.uncertain).length ?? 0;
+
+  return (
+    <section class="panel session-view" aria-labelledby="session-view-heading">
+      <div class="panel-head">
+        <h2 id="session-view-heading">{shown.title || 'Untitled session'}</h2>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <p class="meta">
+        <span>{formatDateTime(shown.startedAt)}</span>
+        <span>{formatDuration(shown.durationMs)}</span>
+        <span>{formatBytes(shown.bytes)}</span>
+        <span>{shown.source}</span>
+        {shown.lang && <span>{shown.lang}</span>}
+      </p>
+      <div class="buttons wrap" role="group" aria-label="Download this session">
+        {EXPORT_FORMATS.map((f) => (
+          <button
+            key={f.format}
+            type="button"
+            onClick={() =>
+              void exportSession(client, shown, f.format).catch((e: Error) =>
+                setError(`Export failed: ${e.message}`),
+              )
+            }
+          >
+            Download {f.label}
+          </button>
+        ))}
+      </div>
+      {uncertain > 0 && (
+        <p class="notice warning">
+          {uncertain} utterance{uncertain === 1 ? ' was' : 's were'} rebuilt from unfinished text after an
+          unexpected shutdown and may be incomplete. {uncertain === 1 ? 'It is' : 'They are'} marked
+          “uncertain”.
+        </p>
+      )}
+      {error && (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      )}
+      {transcript === null && !error && <p class="placeholder">Loading…</p>}
+      {transcript && transcript.utterances.length === 0 && (
+        <p class="placeholder">This session has no text.</p>
+      )}
+      {transcript && transcript.utterances.length > 0 && (
+        <ol class="transcript" aria-label="Transcript">
+          {transcript.utterances.map((u) => (
+            <li
+              key={u.index}
+              class={u.uncertain ? 'line uncertain' : 'line'}
+              data-uncertain={u.uncertain ? '' : undefined}
+            >
+              <time class="ts">{formatClock(u.startMs)}</time>
+              <span class="text">{u.text}</span>
+              {u.uncertain && <span class="badge badge-uncertain">uncertain</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
