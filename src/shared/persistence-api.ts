@@ -2,6 +2,8 @@
  * The typed contract between the UI thread and the persistence worker (exposed with Comlink).
  * Types, constants and the PersistenceError class: imported by the worker program and the window program alike.
  */
+import type { WalRecord } from '../core/records.ts';
+import type { DiagnosticFile, ExportFile, ImportResult } from './persistence-client.ts';
 
 export type SessionStatus = 'recording' | 'stopped' | 'interrupted' | 'recovered' | 'imported';
 
@@ -212,4 +214,33 @@ export interface WorkerInitResult {
 export interface AppendBatchResult {
   acks: Ack[];
   error: PersistenceErrorInfo | null;
+}
+
+/**
+ * What the persistence worker exposes with Comlink (src/worker/persistence.worker.ts). Only the
+ * window-side facade (src/persistence/client.ts) and the bench call it; the UI uses PersistenceClient.
+ */
+export interface PersistenceWorkerApi {
+  init(options: WorkerInitOptions): Promise<WorkerInitResult>;
+  /** Stores the records in order (each one write() before its ack); stops at the first error. */
+  appendBatch(records: WalRecord[]): Promise<AppendBatchResult>;
+  getSession(sessionId: string): Promise<SessionMeta>;
+  visibilityChanged(hidden: boolean): void;
+  pageHide(): void;
+  listSessions(query: ListQuery): Promise<ListPage>;
+  readSession(sessionId: string): Promise<SessionTranscript>;
+  renameSession(sessionId: string, title: string): Promise<SessionMeta>;
+  deleteSession(sessionId: string): Promise<void>;
+  exportSessions(sessionIds: string[] | 'all'): Promise<ExportFile>;
+  /** Takes an already validated export (parseExportFile). */
+  importSessions(file: ExportFile): Promise<ImportResult>;
+  diagnostics(): Promise<DiagnosticFile[]>;
+  storageStats(pendingRecords: number): Promise<StorageStats>;
+  setPersisted(persisted: boolean | null): void;
+  setRetentionDays(days: number | null): Promise<void>;
+  auditLog(offset: number, limit: number): Promise<AuditEntry[]>;
+  /** `listener` is a Comlink.proxy; events start flowing at once (subscribe before init to see recovery). */
+  subscribe(listener: (event: PersistenceEvent) => void): void;
+  /** Graceful shutdown (tests, bench): flush, close handles, release the lock. */
+  close(): Promise<void>;
 }

@@ -1,0 +1,132 @@
+/**
+ * MetaStore over IndexedDB (`idb`): database `scribe-vault` with
+ *   sessions  keyPath id, index `startedAt` (newest-first paging without loading every row)
+ *   audit     autoIncrement, index `at` (append-only; never transcript text)
+ *   settings  out-of-line keys (retentionDays, …)
+ * Schema changes go through MIGRATIONS: each entry upgrades from the previous version, and a fresh
+ * install runs them all in order, so every user ends up with the same schema.
+ */
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { AuditEntry, SessionMeta } from '../shared/persistence-api.ts';
+import type { MetaStore } from '../store/types.ts';
+
+export const DB_NAME = 'scribe-vault';
+
+interface VaultDB extends DBSchema {
+  sessions: { key: string; value: SessionMeta; indexes: { startedAt: number } };
+  audit: { key: number; value: AuditEntry; indexes: { at: number; sessionId: string } };
+  settings: { key: string; value: unknown };
+}
+
+type UpgradeTx = IDBPTransaction<VaultDB, StoreNames<VaultDB>[], 'versionchange'>;
+
+/** MIGRATIONS[n] upgrades a database of version n to version n + 1. */
+const MIGRATIONS: Array<(db: IDBPDatabase<VaultDB>, tx: UpgradeTx) => void> = [
+  // 0 → 1: the session index and the audit log.
+  (db) => {
+    db.createObjectStore('sessions', { keyPath: 'id' }).createIndex('startedAt', 'startedAt');
+    db.createObjectStore('audit', { keyPath: 'id', autoIncrement: true }).createIndex('at', 'at');
+  },
+  // 1 → 2: settings (retention) and audit lookup by session.
+  (db, tx) => {
+    db.createObjectStore('settings');
+    tx.objectStore('audit').createIndex('sessionId', 'sessionId');
+  },
+];
+
+export const DB_VERSION = MIGRATIONS.length;
+
+const ROW_BYTES_ESTIMATE = 320;
+const AUDIT_BYTES_ESTIMATE = 160;
+
+export class IdbMetaStore implements MetaStore {
+  private constructor(private readonly db: IDBPDatabase<VaultDB>) {}
+
+  static async open(): Promise<IdbMetaStore> {
+    const db = await openDB<VaultDB>(DB_NAME, DB_VERSION, {
+      upgrade(database, oldVersion, _newVersion, tx) {
+        for (let v = oldVersion; v < DB_VERSION; v++) MIGRATIONS[v]!(database, tx);
+      },
+      blocking() {
+        // A newer version of the app wants to upgrade: let it (this tab reloads on its next start).
+        db.close();
+      },
+    });
+    return new IdbMetaStore(db);
+  }
+
+  getSession(id: string): Promise<SessionMeta | undefined> {
+    return this.db.get('sessions', id);
+  }
+
+  async putSession(meta: SessionMeta): Promise<void> {
+    await this.db.put('sessions', meta);
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.db.delete('sessions', id);
+  }
+
+  async pageSessions(offset: number, limit: number): Promise<SessionMeta[]> {
+    const out: SessionMeta[] = [];
+    if (limit <= 0) return out;
+    const tx = this.db.transaction('sessions');
+    let cursor = await tx.store.index('startedAt').openCursor(null, 'prev');
+    if (cursor && offset > 0) cursor = await cursor.advance(offset);
+    while (cursor && out.length < limit) {
+      out.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return out;
+  }
+
+  countSessions(): Promise<number> {
+    return this.db.count('sessions');
+  }
+
+  async allSessions(): Promise<SessionMeta[]> {
+    return (await this.db.getAllFromIndex('sessions', 'startedAt')).reverse();
+  }
+
+  async sessionsStartedBefore(time: number): Promise<SessionMeta[]> {
+    return this.db.getAllFromIndex('sessions', 'startedAt', IDBKeyRange.upperBound(time, true));
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    const { id: _ignored, ...row } = entry;
+    await this.db.add('audit', row as AuditEntry);
+  }
+
+  async pageAudit(offset: number, limit: number): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    if (limit <= 0) return out;
+    const tx = this.db.transaction('audit');
+    let cursor = await tx.store.openCursor(null, 'prev');
+    if (cursor && offset > 0) cursor = await cursor.advance(offset);
+    while (cursor && out.length < limit) {
+      out.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return out;
+  }
+
+  async getSetting<T>(key: string): Promise<T | undefined> {
+    return (await this.db.get('settings', key)) as T | undefined;
+  }
+
+  async setSetting<T>(key: string, value: T): Promise<void> {
+    await this.db.put('settings', value, key);
+  }
+
+  /** An estimate (rows × typical row size): IndexedDB does not expose per-store sizes. */
+  async estimateBytes(): Promise<number> {
+    const [sessions, audit] = await Promise.all([this.db.count('sessions'), this.db.count('audit')]);
+    return sessions * ROW_BYTES_ESTIMATE + audit * AUDIT_BYTES_ESTIMATE;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
