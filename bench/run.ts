@@ -6,7 +6,14 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { PEER_DURABILITY, PEER_KINDS, PEER_LABELS } from './shared/protocol.ts';
-import { peerRunner, runAppend, type TrialRunner } from './driver/append.ts';
+import {
+  API_DURABILITY,
+  API_LABELS,
+  apiRunner,
+  peerRunner,
+  runAppend,
+  type TrialRunner,
+} from './driver/append.ts';
 import { launchBench } from './driver/browser.ts';
 import { benchConfig } from './driver/config.ts';
 import { evaluateGoals } from './driver/goals.ts';
@@ -40,6 +47,8 @@ async function main(): Promise<void> {
 
     log('Append: every contender, interleaved rounds');
     const runners = new Map<string, TrialRunner>();
+    runners.set('scribe-api', apiRunner(page, 'pipelined'));
+    runners.set('scribe-api-awaited', apiRunner(page, 'awaited'));
     for (const kind of PEER_KINDS) runners.set(kind, peerRunner(page, kind));
     const append = await runAppend(config, runners, log);
 
@@ -63,8 +72,8 @@ async function main(): Promise<void> {
       profileFs: filesystemOf(browser.profileDir),
       crossOriginIsolated,
       clockResolutionUs: append.clockResolutionUs,
-      labels: { ...PEER_LABELS },
-      durability: { ...PEER_DURABILITY },
+      labels: { ...API_LABELS, ...PEER_LABELS },
+      durability: { ...API_DURABILITY, ...PEER_DURABILITY },
       append: append.rows,
       live: append.live,
       goals: [],

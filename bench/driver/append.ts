@@ -36,6 +36,22 @@ export function peerRunner(page: Page, kind: PeerKind): TrialRunner {
   return (opts) => page.evaluate(([k, o]) => window.__bench!.peerTrial(k, o), [kind, opts] as const);
 }
 
+export function apiRunner(page: Page, mode: 'pipelined' | 'awaited'): TrialRunner {
+  return (opts) => page.evaluate(([o, m]) => window.__bench!.apiTrial(o, m), [opts, mode] as const);
+}
+
+/** Contender 1, the project's WAL through the real facade and worker. */
+export const API_LABELS: Record<string, string> = {
+  'scribe-api':
+    'Scribe Vault through the real window facade + persistence worker (Comlink), every record handed over at once (the facade batches), acks awaited at the end',
+  'scribe-api-awaited':
+    'Same, but each call awaits its ack before the next (round-trip latency main thread → ack)',
+};
+export const API_DURABILITY: Record<string, string> = {
+  'scribe-api': 'write() before ack; flush() on cadence',
+  'scribe-api-awaited': 'write() before ack; flush() on cadence',
+};
+
 export function summarize(id: string, results: TrialResult[]): AppendRow {
   const samples = results.flatMap((r) => r.perRecordUs);
   const flushes = results.flatMap((r) => r.flushUs);

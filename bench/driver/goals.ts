@@ -25,8 +25,8 @@ function ratioGoal(
 export function evaluateGoals(report: BenchReport): GoalRow[] {
   const goals: GoalRow[] = [];
   const rows = report.append;
-  // The project's WAL as the worker runs it; the codec-only row stands in until the API row exists.
-  const oursId = row(rows, 'scribe-api-worker') ? 'scribe-api-worker' : 'wal-writer';
+  // Worker-side cost: the real engine hosted in a bench worker (falls back to the bare codec + writer).
+  const oursId = row(rows, 'scribe-engine') ? 'scribe-engine' : 'wal-writer';
   const ours = row(rows, oursId);
   if (ours) {
     goals.push({

@@ -3,6 +3,7 @@
  * page.evaluate, one measurement at a time, so contenders never overlap.
  */
 import * as Comlink from 'comlink';
+import { apiTrial, type ApiMode } from './api-contender.ts';
 import type {
   PeerKind,
   PeersWorkerApi,
@@ -47,6 +48,7 @@ async function recovery(
 export interface BenchPageApi {
   crossOriginIsolated: boolean;
   peerTrial(kind: PeerKind, opts: TrialOptions): Promise<TrialResult>;
+  apiTrial(opts: TrialOptions, mode: ApiMode): Promise<TrialResult>;
   recovery(
     kind: 'wal' | 'sqlite',
     targetMiB: number,
@@ -57,6 +59,7 @@ export interface BenchPageApi {
 const api: BenchPageApi = {
   crossOriginIsolated: globalThis.crossOriginIsolated,
   peerTrial: (kind, opts) => peers.runTrial(kind, opts),
+  apiTrial,
   recovery,
 };
 

@@ -5,6 +5,7 @@
 
 /** Peers that run inside bench/worker/peers.worker.ts, each over the same record stream. */
 export type PeerKind =
+  | 'scribe-engine'
   | 'wal-writer'
   | 'opfs-raw'
   | 'opfs-jsonl'
@@ -15,6 +16,7 @@ export type PeerKind =
   | 'sqlite-txn';
 
 export const PEER_KINDS: readonly PeerKind[] = [
+  'scribe-engine',
   'wal-writer',
   'opfs-raw',
   'opfs-jsonl',
@@ -26,6 +28,8 @@ export const PEER_KINDS: readonly PeerKind[] = [
 ];
 
 export const PEER_LABELS: Record<PeerKind, string> = {
+  'scribe-engine':
+    "Scribe Vault engine (src/store/engine.ts + the worker's OPFS/IndexedDB adapters) hosted in a bench worker: appendBatch([record]) per record, no Comlink hop",
   'wal-writer': 'Scribe Vault WAL codec (SegmentWriter over OPFS, in a bench worker)',
   'opfs-raw': 'Raw OPFS write() of the pre-encoded frames',
   'opfs-jsonl': 'JSON lines on OPFS',
@@ -38,6 +42,7 @@ export const PEER_LABELS: Record<PeerKind, string> = {
 
 /** When each contender makes a record survive a renderer crash / an OS crash. */
 export const PEER_DURABILITY: Record<PeerKind, string> = {
+  'scribe-engine': 'write() on arrival; flush() on cadence',
   'wal-writer': 'write() on arrival; flush() on cadence',
   'opfs-raw': 'write() on arrival; flush() on cadence',
   'opfs-jsonl': 'write() on arrival; flush() on cadence',
@@ -68,7 +73,7 @@ export interface TrialOptions {
 }
 
 export interface TrialResult {
-  kind: PeerKind;
+  kind: string;
   records: number;
   /** Wall time of the whole append loop, ms (throughput = records / totalMs). */
   totalMs: number;

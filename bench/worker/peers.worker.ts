@@ -9,6 +9,7 @@ import type { WalRecord } from '../../src/core/records.ts';
 import { SegmentWriter } from '../../src/core/segment-writer.ts';
 import type { PeerKind, PeersWorkerApi, TrialOptions, TrialResult } from '../shared/protocol.ts';
 import { benchStream } from '../shared/workload.ts';
+import { engineStore } from './engine-store.ts';
 import { idbStore } from './idb-stores.ts';
 import { SyncHandleByteFile } from './sync-handle-byte-file.ts';
 import { jsonLinesStore, openBenchFile, rawBytesStore } from './opfs-stores.ts';
@@ -34,6 +35,8 @@ async function walWriterStore(name: string, records: readonly WalRecord[]): Prom
 
 async function openStore(kind: PeerKind, name: string, records: readonly WalRecord[]): Promise<RecordStore> {
   switch (kind) {
+    case 'scribe-engine':
+      return engineStore(records);
     case 'wal-writer':
       return walWriterStore(name, records);
     case 'opfs-raw':
