@@ -139,6 +139,11 @@ export class ByteReader {
     const bytes = this.bytes;
     const end = this.end;
     let pos = this.pos;
+    // Most varints (counts, small numbers, string lengths < 128) are one byte.
+    if (pos < end && bytes[pos] < 0x80) {
+      this.pos = pos + 1;
+      return bytes[pos];
+    }
     let result = 0;
     let multiplier = 1;
     for (let i = 0; i < MAX_VARINT_BYTES; i++) {
@@ -174,10 +179,12 @@ export class ByteReader {
     if (length > this.end - start) throw new PayloadError('string runs past the end of the payload');
     const bytes = this.bytes;
     const cache = this.internCache;
+    const last = start + length - 1;
     for (let c = 0; c < cache.length; c++) {
       const entry = cache[c];
       const cached = entry.bytes;
-      if (cached.length !== length) continue;
+      // Ids of one app share length and prefix; the last byte usually tells them apart at once.
+      if (cached.length !== length || (length > 0 && cached[length - 1] !== bytes[last])) continue;
       let i = 0;
       while (i < length && cached[i] === bytes[start + i]) i++;
       if (i === length) {
