@@ -8,12 +8,16 @@ import type { ByteFile } from '../src/core/byte-file.ts';
 
 export type FsByteFileMode = 'r' | 'rw' | 'create';
 
-/** fs.open flags per mode: never 'a' (append ignores positions on Linux), never truncating an existing file. */
-const OPEN_FLAGS: Record<FsByteFileMode, string> = {
-  r: 'r',
-  rw: 'r+',
-  // Create when missing, keep the contents when present (like getFileHandle({ create: true })).
-  create: 'a+',
+const { O_RDONLY, O_RDWR, O_CREAT } = fs.constants;
+
+/**
+ * open(2) flags per mode. Never O_APPEND (Linux then ignores write positions) and never O_TRUNC:
+ * 'create' makes a missing file and keeps an existing one, like getFileHandle({ create: true }).
+ */
+const OPEN_FLAGS: Record<FsByteFileMode, number> = {
+  r: O_RDONLY,
+  rw: O_RDWR,
+  create: O_RDWR | O_CREAT,
 };
 
 export class FsByteFile implements ByteFile {
@@ -29,12 +33,7 @@ export class FsByteFile implements ByteFile {
 
   /** Opens `path`; throws the fs error (ENOENT, EACCES, …) when it cannot. */
   static open(path: string, mode: FsByteFileMode): FsByteFile {
-    if (mode === 'create') {
-      // 'a+' would force every write to the end of file; open read-write after making sure it exists.
-      fs.closeSync(fs.openSync(path, OPEN_FLAGS.create));
-      return new FsByteFile(path, mode, fs.openSync(path, OPEN_FLAGS.rw));
-    }
-    return new FsByteFile(path, mode, fs.openSync(path, OPEN_FLAGS[mode]));
+    return new FsByteFile(path, mode, fs.openSync(path, OPEN_FLAGS[mode], 0o644));
   }
 
   size(): number {
