@@ -6,6 +6,7 @@ import {
   MAX_PAYLOAD_BYTES,
   WAL_FORMAT_VERSION,
   encodeFrame,
+  encodeFrameTransient,
   encodeFrames,
   readSegment,
   readSegmentFile,
@@ -62,6 +63,15 @@ describe('frame layout (docs/WAL-FORMAT.md)', () => {
       expect(bytes.subarray(offset, offset + framed.length)).toEqual(encodeFrame(framed.record));
       offset += framed.length;
     }
+  });
+
+  it('encodes transient frames identical to owned ones, in a buffer the next call reuses', () => {
+    const owned = encodeFrame(partial);
+    const transient = encodeFrameTransient(partial);
+    expect(transient).toEqual(owned);
+    const other = encodeFrameTransient({ ...partial, seq: 9 });
+    expect(other.buffer).toBe(transient.buffer); // hence: write it at once, never keep it
+    expect(encodeFrame(partial)).toEqual(owned);
   });
 
   it('reads an empty segment as empty and clean', () => {

@@ -82,9 +82,16 @@ function writeFrame(writer: ByteWriter, record: WalRecord): void {
   buf[start + 1] = MAGIC_BYTE_1;
   buf[start + VERSION_OFFSET] = WAL_FORMAT_VERSION;
   buf[start + TYPE_OFFSET] = code;
-  const view = new DataView(buf.buffer, buf.byteOffset + start, FRAME_HEADER_BYTES);
-  view.setUint32(LENGTH_OFFSET, payloadLength, true);
-  view.setUint32(CRC_OFFSET, crc32Range(buf, start + CRC_START, writer.pos), true);
+  setUint32LE(buf, start + LENGTH_OFFSET, payloadLength);
+  setUint32LE(buf, start + CRC_OFFSET, crc32Range(buf, start + CRC_START, writer.pos));
+}
+
+/** No DataView per frame: the writer's buffer changes as it grows. */
+function setUint32LE(buf: Uint8Array, at: number, value: number): void {
+  buf[at] = value & 0xff;
+  buf[at + 1] = (value >>> 8) & 0xff;
+  buf[at + 2] = (value >>> 16) & 0xff;
+  buf[at + 3] = value >>> 24;
 }
 
 function withFrameWriter(encode: (writer: ByteWriter) => void): Uint8Array {
@@ -101,6 +108,21 @@ function withFrameWriter(encode: (writer: ByteWriter) => void): Uint8Array {
 /** One framed record. Throws RangeError for a record that cannot be stored (bad numbers, long id). */
 export function encodeFrame(record: WalRecord): Uint8Array {
   return withFrameWriter((writer) => writeFrame(writer, record));
+}
+
+/**
+ * Like encodeFrame, but returns a view into a buffer reused by the next encode call, so appending
+ * to a file (which copies the bytes) allocates no new ArrayBuffer per record. Use it only to hand
+ * the bytes straight to a write(); never keep or transfer it.
+ */
+export function encodeFrameTransient(record: WalRecord): Uint8Array {
+  const writer = frameWriter;
+  writer.reset();
+  writeFrame(writer, record);
+  const view = writer.buf.subarray(0, writer.pos);
+  // The view keeps the big buffer alive only until the caller drops it.
+  if (writer.buf.length > RETAINED_WRITER_BYTES) frameWriter = new ByteWriter(4096);
+  return view;
 }
 
 /** The frames of `records`, concatenated into one buffer. */

@@ -8,7 +8,7 @@
  * offset and truncates back before rethrowing.
  */
 import type { ByteFile } from './byte-file.ts';
-import { encodeFrame } from './framing.ts';
+import { encodeFrameTransient } from './framing.ts';
 import type { WalRecord } from './records.ts';
 
 export interface AppendResult {
@@ -38,7 +38,8 @@ export class SegmentWriter {
   }
 
   append(record: WalRecord): AppendResult {
-    return this.appendEncoded(encodeFrame(record));
+    // The transient frame is only read by write(), which copies it (OPFS, fs, MemoryByteFile all do).
+    return this.appendEncoded(encodeFrameTransient(record));
   }
 
   /** Appends an already framed record (e.g. from encodeFrame or a compaction copy). */
