@@ -5,7 +5,9 @@
  * The product goal (≤ 100 ms per 10 MB segment) is measured in the worker by `npm run bench`.
  */
 import { encodeFrame, encodeFrames, readSegment } from '../src/core/framing.ts';
+import { MemoryByteFile } from '../src/core/byte-file.ts';
 import type { WalRecord } from '../src/core/records.ts';
+import { SegmentWriter } from '../src/core/segment-writer.ts';
 import { sampleRecords } from '../tests/helpers/sample-records.ts';
 
 const SEGMENT_BYTES = 10 * 1024 * 1024;
@@ -52,6 +54,10 @@ const perSecond = (count: number, ms: number): string =>
 const encode = time(() => {
   for (const record of records) encodeFrame(record);
 });
+const append = time(() => {
+  const writer = new SegmentWriter(new MemoryByteFile(new Uint8Array(0)));
+  for (const record of records) writer.append(record);
+});
 const read = time(() => readSegment(segment));
 const check = readSegment(segment);
 if (check.records.length !== records.length || check.skipped.length > 0)
@@ -66,6 +72,10 @@ console.log(
 console.log(`  average frame          ${(segment.length / records.length).toFixed(1)} bytes`);
 console.log(
   `  encode (encodeFrame)   ${perSecond(records.length, encode.median)} median, ${perSecond(records.length, encode.min)} best`,
+);
+console.log(
+  `  append (SegmentWriter) ${perSecond(records.length, append.median)} median, ${perSecond(records.length, append.min)} best` +
+    ' (into a MemoryByteFile)',
 );
 console.log(
   `  decode (readSegment)   ${perSecond(records.length, read.median)} median, ${perSecond(records.length, read.min)} best`,
