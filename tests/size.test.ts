@@ -6,7 +6,7 @@
  * stores it, so it cannot shrink. These tests hold the overhead to at most half of JSON's and the
  * text-free record types to at most half outright. For text-carrying streams the whole-stream ratio
  * is measured and printed; DESIGN.md's "binary ≤ 50 % of JSON lines" for the whole stream is NOT met
- * by this format (≈ 0.61 on realistic streams): see docs/WAL-FORMAT.md, "Size".
+ * by this format (≈ 0.62 on realistic streams): see docs/WAL-FORMAT.md, "Size".
  */
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../src/core/framing.ts';
