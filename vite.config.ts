@@ -54,6 +54,8 @@ export default defineConfig({
       registerType: 'prompt',
       // Registered by src/ui/sw-register.ts through workbox-window (no inline script: CSP).
       injectRegister: false,
+      // The glob below already precaches the icons; listing them twice would duplicate entries.
+      includeManifestIcons: false,
       manifest: {
         id: '/',
         name: 'Scribe Vault',

@@ -1,0 +1,142 @@
+import { expect, test } from '@playwright/test';
+import {
+  exportAs,
+  finalLines,
+  log,
+  openApp,
+  readDownload,
+  sessionItem,
+  sessionList,
+  startDemo,
+  waitUntilIdle,
+} from './helpers-app/app.ts';
+
+const REPLAY = {
+  name: 'standup.txt',
+  text: 'Morning all, the build is green again.\nWe ship the zanzibar release on Friday.\nQuestions go to the <ops> channel & the wiki.\n',
+};
+const LINES = REPLAY.text.trim().split('\n');
+
+test('record a replayed file, then find, rename, search, export and delete the session', async ({ page }) => {
+  await openApp(page);
+
+  // Demo replays the picked file word by word: partials are marked, then become finals.
+  await startDemo(page, { file: REPLAY, speed: '4×' });
+  await expect(log(page).locator('[data-partial]').first()).toBeAttached();
+  await expect(finalLines(page)).toHaveCount(3, { timeout: 30_000 });
+  await waitUntilIdle(page);
+  await expect(log(page).locator('[data-partial]')).toHaveCount(0);
+  await expect(finalLines(page).locator('.text')).toHaveText(LINES);
+  await expect(page.getByText(/^Saved · /)).toBeVisible();
+
+  // The session is the newest in the list.
+  const item = sessionItem(page, /standup\.txt/);
+  await expect(sessionList(page).getByRole('listitem').first()).toContainText('standup.txt');
+  await expect(item).toContainText('3 utterances');
+
+  // Rename inline.
+  await item.getByRole('button', { name: 'Rename' }).click();
+  await page.getByLabel('Session title').fill('Quarterly standup');
+  await page.getByLabel('Session title').press('Enter');
+  const renamed = sessionItem(page, 'Quarterly standup');
+  await expect(renamed).toBeVisible();
+
+  // Search finds it by a word that is only in its text, and an absent word finds nothing.
+  const search = page.getByLabel('Search sessions');
+  await search.fill('zanzibar');
+  await expect(sessionList(page).getByRole('listitem')).toHaveCount(1);
+  await expect(renamed).toBeVisible();
+  await search.fill('xylophone-nowhere');
+  await expect(sessionList(page).getByRole('listitem')).toHaveCount(0);
+  await expect(page.getByText('No session matches')).toBeVisible();
+  await search.fill('');
+  await expect(renamed).toBeVisible();
+
+  // Every export format, checked by content.
+  const txtDownload = await exportAs(page, renamed, 'TXT');
+  expect(txtDownload.suggestedFilename()).toMatch(/^Quarterly standup .*\.txt$/);
+  const txt = await readDownload(txtDownload);
+  expect(txt.split('\n')[0]).toBe('Quarterly standup');
+  for (const line of LINES) expect(txt).toContain(line);
+  expect(txt).toMatch(/^\[0:00\] Morning all/m);
+
+  const srt = await readDownload(await exportAs(page, renamed, 'SRT'));
+  const srtCues = srt.trim().split('\n\n');
+  expect(srtCues).toHaveLength(3);
+  expect(srtCues[0]).toMatch(
+    /^1\n00:00:00,000 --> 00:00:\d\d,\d{3}\nMorning all, the build is green again\.$/,
+  );
+  expect(srtCues[2]).toContain('Questions go to the <ops> channel & the wiki.');
+
+  const vtt = await readDownload(await exportAs(page, renamed, 'WebVTT'));
+  expect(vtt.startsWith('WEBVTT - Quarterly standup\n\n')).toBe(true);
+  expect(vtt).toMatch(
+    /\n00:00:\d\d\.\d{3} --> 00:00:\d\d\.\d{3}\nWe ship the zanzibar release on Friday\.\n/,
+  );
+  expect(vtt).toContain('Questions go to the &lt;ops&gt; channel &amp; the wiki.');
+
+  const json = JSON.parse(await readDownload(await exportAs(page, renamed, 'JSON'))) as {
+    format: string;
+    version: number;
+    sessions: Array<{
+      title: string;
+      source: string;
+      utterances: Array<{ text: string; startMs: number; endMs: number }>;
+    }>;
+  };
+  expect(json.format).toBe('scribe-vault-export');
+  expect(json.version).toBe(1);
+  expect(json.sessions).toHaveLength(1);
+  expect(json.sessions[0]!.title).toBe('Quarterly standup');
+  expect(json.sessions[0]!.source).toBe('demo');
+  expect(json.sessions[0]!.utterances.map((u) => u.text)).toEqual(LINES);
+  for (const u of json.sessions[0]!.utterances) expect(u.endMs).toBeGreaterThan(u.startMs);
+
+  // Open it read-only.
+  await renamed.getByRole('button', { name: 'Quarterly standup' }).click();
+  await expect(page.getByRole('heading', { name: 'Quarterly standup', level: 2 })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Transcript' }).getByRole('listitem')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  // Delete asks first; Cancel keeps it, Delete removes it.
+  await renamed.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await expect(renamed).toBeVisible();
+  await renamed.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('dialog')).toContainText('Quarterly standup');
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(renamed).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Start' })).toBeVisible();
+  await expect(sessionItem(page, 'Quarterly standup')).toHaveCount(0);
+});
+
+test('Stop mid-sentence keeps the words said so far as a final', async ({ page }) => {
+  await openApp(page);
+  await startDemo(page, { speed: '1×' });
+  await expect(log(page).locator('[data-partial]')).toBeAttached();
+  await page.waitForTimeout(1200);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await waitUntilIdle(page);
+  await expect(log(page).locator('[data-partial]')).toHaveCount(0);
+  const said = (await finalLines(page).locator('.text').allTextContents()).join(' ');
+  expect(said.length).toBeGreaterThan(0);
+  expect('Good morning everyone, and thanks for joining the Thursday planning call.').toContain(said);
+  const item = sessionList(page).getByRole('listitem').first();
+  await item.getByRole('button', { name: /^Demo · sample/ }).click();
+  await expect(page.getByRole('list', { name: 'Transcript' })).toHaveText(
+    new RegExp(said.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+  );
+});
+
+test('keyboard shortcut Ctrl+Enter starts and stops', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Source').selectOption('Demo');
+  await page.getByLabel('Speed').selectOption('1×');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
+  await expect(log(page).locator('[data-partial]')).toBeAttached();
+  await page.keyboard.press('Control+Enter');
+  await waitUntilIdle(page);
+  await expect(page.getByText('Shortcut:')).toBeVisible();
+});
