@@ -102,6 +102,7 @@ export function App({ client, update, onDismissUpdate }: Props) {
               client={client}
               refreshKey={refreshKey}
               activeSessionId={state.sessionId}
+              activeFinals={state.transcript.finals}
               onOpen={setOpened}
             />
           </div>

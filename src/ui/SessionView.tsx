@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { EXPORT_FORMATS, formatClock } from '../export/formats.ts';
+import { EXPORT_FORMATS, formatClock, type ExportFormat } from '../export/formats.ts';
 import type { SessionMeta, SessionTranscript } from '../shared/persistence-api.ts';
 import type { PersistenceClient } from '../shared/persistence-client.ts';
 import { exportSession } from './export-actions.ts';
 import { formatBytes, formatDateTime, formatDuration } from './format.ts';
+
+const SHORT_LABELS: Record<ExportFormat, string> = { txt: 'TXT', srt: 'SRT', vtt: 'WebVTT', json: 'JSON' };
 
 interface Props {
   client: PersistenceClient;
@@ -47,18 +49,21 @@ export function SessionView({ client, meta, onClose }: Props) {
         <span>{shown.source}</span>
         {shown.lang && <span>{shown.lang}</span>}
       </p>
-      <div class="buttons wrap" role="group" aria-label="Download this session">
+      <div class="buttons wrap downloads" role="group" aria-label="Download this session">
+        <span class="muted">Download</span>
         {EXPORT_FORMATS.map((f) => (
           <button
             key={f.format}
             type="button"
+            title={f.label}
+            aria-label={`Download ${SHORT_LABELS[f.format]}`}
             onClick={() =>
               void exportSession(client, shown, f.format).catch((e: Error) =>
                 setError(`Export failed: ${e.message}`),
               )
             }
           >
-            Download {f.label}
+            {SHORT_LABELS[f.format]}
           </button>
         ))}
       </div>

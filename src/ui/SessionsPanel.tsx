@@ -16,6 +16,8 @@ interface Props {
   /** Changes when the list must be re-read (a recording started or stopped). */
   refreshKey: unknown;
   activeSessionId: string | null;
+  /** Finals so far in the session being recorded (its index row is only updated at checkpoints). */
+  activeFinals: number;
   onOpen: (meta: SessionMeta) => void;
 }
 
@@ -37,7 +39,7 @@ function statusLabel(meta: SessionMeta, activeSessionId: string | null): string 
   }
 }
 
-export function SessionsPanel({ client, refreshKey, activeSessionId, onOpen }: Props) {
+export function SessionsPanel({ client, refreshKey, activeSessionId, activeFinals, onOpen }: Props) {
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [sessions, setSessions] = useState<SessionMeta[]>([]);
@@ -210,11 +212,19 @@ export function SessionsPanel({ client, refreshKey, activeSessionId, onOpen }: P
                 <time dateTime={new Date(meta.startedAt).toISOString()}>
                   {formatDateTime(meta.startedAt)}
                 </time>
-                <span>{formatDuration(meta.durationMs)}</span>
-                <span>{formatBytes(meta.bytes)}</span>
-                <span>
-                  {meta.finals} utterance{meta.finals === 1 ? '' : 's'}
-                </span>
+                {meta.id === activeSessionId ? (
+                  <span>
+                    {activeFinals} utterance{activeFinals === 1 ? '' : 's'} so far
+                  </span>
+                ) : (
+                  <>
+                    <span>{formatDuration(meta.durationMs)}</span>
+                    <span>{formatBytes(meta.bytes)}</span>
+                    <span>
+                      {meta.finals} utterance{meta.finals === 1 ? '' : 's'}
+                    </span>
+                  </>
+                )}
                 {badge && <span class={`badge badge-${meta.status}`}>{badge}</span>}
                 {meta.hasUncertain && <span class="badge badge-uncertain">Uncertain text</span>}
               </div>

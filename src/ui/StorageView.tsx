@@ -25,6 +25,17 @@ const AUDIT_LABELS: Record<AuditEntry['action'], string> = {
   reconciled: 'Index repaired',
 };
 
+function percentOf(part: number, whole: number): string {
+  if (whole <= 0) return '—';
+  const pct = (part / whole) * 100;
+  if (pct > 0 && pct < 0.01) return 'under 0.01 %';
+  return `${pct < 10 ? pct.toFixed(2) : pct.toFixed(0)} %`;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`;
+}
+
 export function StorageView({ client }: { client: PersistenceClient }) {
   const [stats, setStats] = useState<StorageStats | null>(null);
   const [audit, setAudit] = useState<AuditEntry[]>([]);
@@ -127,10 +138,7 @@ export function StorageView({ client }: { client: PersistenceClient }) {
                     high={quota.quota * 0.9}
                     aria-label="Storage used"
                   />
-                  <p class="muted">
-                    {((quota.usage / Math.max(1, quota.quota)) * 100).toFixed(2)} % of the quota this browser
-                    allows
-                  </p>
+                  <p class="muted">{percentOf(quota.usage, quota.quota)} of the quota this browser allows</p>
                 </>
               ) : (
                 <p>This browser does not report usage and quota.</p>
@@ -161,8 +169,8 @@ export function StorageView({ client }: { client: PersistenceClient }) {
               <p>
                 Last saved: {stats.lastFlushAt ? formatAge(Date.now() - stats.lastFlushAt) : 'not yet'}
                 <br />
-                Flush latency: {stats.flushLatencyMs.median.toFixed(1)} ms median,{' '}
-                {stats.flushLatencyMs.max.toFixed(1)} ms max ({stats.flushLatencyMs.count} flushes)
+                Flush latency: {formatMs(stats.flushLatencyMs.median)} median,{' '}
+                {formatMs(stats.flushLatencyMs.max)} max ({stats.flushLatencyMs.count} flushes)
                 <br />
                 Waiting to be saved: {stats.pendingRecords}
                 {stats.ringOverflows > 0 && (

@@ -154,7 +154,8 @@ export class Recorder {
         return;
       case 'ended':
         this.source = null;
-        this.set({ phase: 'stopping' });
+        // The source's status ("Replaying … at 4×", the recognition mode) no longer applies.
+        this.set({ phase: 'stopping', status: event.reason === 'finished' ? 'Replay finished' : null });
         // Without a session yet, start() finishes it as soon as the session exists.
         if (this.current.sessionId) void this.finishSession();
         return;
