@@ -12,7 +12,11 @@ export interface ByteFile {
   size(): number;
   /** Reads up to `length` bytes at `offset`; shorter at end of file. */
   read(offset: number, length: number): Uint8Array;
-  /** Writes all of `data` at `offset`; returns bytes written. Throws on failure (e.g. QuotaExceededError). */
+  /**
+   * Writes all of `data` at `offset`; returns bytes written. Throws on failure (e.g. QuotaExceededError).
+   * Implementations must copy `data` before returning and keep no reference: writers pass views of
+   * reused encode buffers.
+   */
   write(offset: number, data: Uint8Array): number;
   truncate(size: number): void;
   flush(): void;
