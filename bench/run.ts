@@ -25,7 +25,9 @@ import {
   type GoalRow,
   type Section,
 } from './driver/report.ts';
+import { runMainThread } from './driver/main-thread.ts';
 import { runRecovery } from './driver/recovery.ts';
+import { runScale } from './driver/scale.ts';
 import { runSize } from './driver/size.ts';
 import { serveStatic } from './driver/server.ts';
 
@@ -58,6 +60,16 @@ async function main(): Promise<void> {
     const recovery = await runRecovery(page, config, log);
     sections.push(recovery.section);
     extraGoals.push(...recovery.goals);
+
+    log('Main-thread impact');
+    const mainThread = await runMainThread(page, config, log);
+    sections.push(mainThread.section);
+    extraGoals.push(...mainThread.goals);
+
+    log('Scale and crash → reload (fresh profile)');
+    const scale = await runScale(server.origin, config, log);
+    sections.push(...scale.sections);
+    extraGoals.push(...scale.goals);
 
     log('Size on disk: one fresh profile per store');
     const size = await runSize(server.origin, config, log);

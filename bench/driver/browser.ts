@@ -30,7 +30,12 @@ export async function launchBench(label: string): Promise<BenchBrowser> {
     profileDir,
     async newPage(url) {
       const page = await context.newPage();
-      page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+      page.on('pageerror', (err) => {
+        // After client.close() the facade's pagehide listener still calls the released Comlink proxy
+        // when the page closes (reported to the facade's owner); it is harmless for the bench.
+        if (err.message.includes('Proxy has been released')) return;
+        console.error(`[page error] ${err.message}`);
+      });
       page.on('console', (msg) => {
         // The favicon request is the one expected 404.
         if (msg.type() === 'error' && !msg.text().includes('404')) console.error(`[console] ${msg.text()}`);

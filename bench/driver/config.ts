@@ -17,6 +17,8 @@ export interface BenchConfig {
   mainThreadCompressedRecords: number;
   /** Sessions in the index for the list-screen measurement. */
   scaleSessions: number;
+  /** Of those, how many go through the real import API (timed); the rest are bulk-seeded. */
+  importSessions: number;
   /** Partials of the long session (8 h ≈ 300k at the live rate ~10/s of partial changes). */
   longSessionPartials: number;
   /** Records written into each store for the size-on-disk comparison. */
@@ -40,11 +42,12 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
         recordsPerTrial: 1_000,
         liveRecords: 0,
         recoveryMb: [1, 10],
-        mainThreadRealSeconds: 5,
-        mainThreadCompressedRecords: 2_000,
-        scaleSessions: 1_000,
-        longSessionPartials: 20_000,
-        sizeRecords: 5_000,
+        mainThreadRealSeconds: 4,
+        mainThreadCompressedRecords: 1_500,
+        scaleSessions: 500,
+        importSessions: 50,
+        longSessionPartials: 10_000,
+        sizeRecords: 3_000,
         seed: 20_261_123,
       }
     : {
@@ -56,6 +59,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
         mainThreadRealSeconds: 60,
         mainThreadCompressedRecords: 12_000,
         scaleSessions: 10_000,
+        importSessions: 200,
         longSessionPartials: 300_000,
         sizeRecords: 81_000,
         seed: 20_261_123,

@@ -17,6 +17,13 @@ export function benchClient(): Promise<ClosablePersistenceClient> {
   return clientPromise;
 }
 
+/** Creates the page's client the way the app does at start-up (createPersistence() with defaults). */
+export function createAppClient(): Promise<ClosablePersistenceClient> {
+  if (clientPromise) throw new Error('this bench page already has a persistence client');
+  clientPromise = createPersistence();
+  return clientPromise;
+}
+
 export type ApiMode = 'pipelined' | 'awaited';
 
 function send(client: ClosablePersistenceClient, sessionId: string, r: WalRecord): Promise<Ack> | null {

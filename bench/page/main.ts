@@ -3,7 +3,19 @@
  * page.evaluate, one measurement at a time, so contenders never overlap.
  */
 import * as Comlink from 'comlink';
-import { apiTrial, type ApiMode } from './api-contender.ts';
+import { apiTrial, benchClient, type ApiMode } from './api-contender.ts';
+import { mainThreadResult, startMainThreadSession, type MainThreadResult } from './main-thread.ts';
+import {
+  firstScreen,
+  measureMemory,
+  recordLongSession,
+  recoverLongSession,
+  seedSessions,
+  type FirstScreen,
+  type LongSessionRecord,
+  type LongSessionRecovery,
+  type MemorySample,
+} from './scale.ts';
 import type {
   PeerKind,
   PeersWorkerApi,
@@ -13,8 +25,14 @@ import type {
   TrialResult,
 } from '../shared/protocol.ts';
 
-const peersWorker = new Worker(new URL('../worker/peers.worker.ts', import.meta.url), { type: 'module' });
-const peers = Comlink.wrap<PeersWorkerApi>(peersWorker);
+// Started on first use, so pages that measure start-up (first screen, recovery) run nothing else.
+let peers: Comlink.Remote<PeersWorkerApi> | null = null;
+function peersWorker(): Comlink.Remote<PeersWorkerApi> {
+  peers ??= Comlink.wrap<PeersWorkerApi>(
+    new Worker(new URL('../worker/peers.worker.ts', import.meta.url), { type: 'module' }),
+  );
+  return peers;
+}
 
 /** Runs `fn` against a fresh recovery worker (a reload starts a fresh worker too), then ends it. */
 async function withRecoveryWorker<T>(fn: (w: Comlink.Remote<RecoveryWorkerApi>) => Promise<T>): Promise<T> {
@@ -49,6 +67,20 @@ export interface BenchPageApi {
   crossOriginIsolated: boolean;
   peerTrial(kind: PeerKind, opts: TrialOptions): Promise<TrialResult>;
   apiTrial(opts: TrialOptions, mode: ApiMode): Promise<TrialResult>;
+  startMainThreadSession(count: number, partialsPerSecond: number, seed: number, idle: boolean): void;
+  mainThreadResult(): Promise<MainThreadResult>;
+  seedSessions(count: number, utterances: number, seed: number): Promise<{ ms: number }>;
+  seedIndex(count: number, utterances: number, seed: number): Promise<{ ms: number }>;
+  firstScreen(pageSize: number): Promise<FirstScreen>;
+  recordLongSession(
+    partials: number,
+    seed: number,
+    memorySamples: number,
+    recordsPerSecond: number,
+  ): Promise<LongSessionRecord>;
+  recoverLongSession(sessionId: string): Promise<LongSessionRecovery>;
+  measureMemory(): Promise<MemorySample | null>;
+  closeClient(): Promise<void>;
   recovery(
     kind: 'wal' | 'sqlite',
     targetMiB: number,
@@ -58,8 +90,20 @@ export interface BenchPageApi {
 
 const api: BenchPageApi = {
   crossOriginIsolated: globalThis.crossOriginIsolated,
-  peerTrial: (kind, opts) => peers.runTrial(kind, opts),
+  peerTrial: (kind, opts) => peersWorker().runTrial(kind, opts),
   apiTrial,
+  startMainThreadSession,
+  mainThreadResult,
+  seedSessions,
+  seedIndex: async (count, utterances, seed) => {
+    await benchClient(); // creates the database (migrations) first
+    return peersWorker().seedIndex(count, utterances, seed);
+  },
+  firstScreen,
+  recordLongSession,
+  recoverLongSession,
+  measureMemory,
+  closeClient: async () => (await benchClient()).close(),
   recovery,
 };
 

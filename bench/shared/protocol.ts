@@ -112,6 +112,8 @@ export interface SizeResult {
 /** What bench/worker/peers.worker.ts exposes with Comlink. */
 export interface PeersWorkerApi {
   runTrial(kind: PeerKind, opts: TrialOptions): Promise<TrialResult>;
+  /** Scale set-up: `count` stopped sessions (session files + index rows) written in bulk. */
+  seedIndex(count: number, utterances: number, seed: number): Promise<{ ms: number }>;
 }
 
 /** What bench/worker/recovery.worker.ts exposes (one fresh worker per step). */

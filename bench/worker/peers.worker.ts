@@ -11,6 +11,7 @@ import type { PeerKind, PeersWorkerApi, TrialOptions, TrialResult } from '../sha
 import { benchStream } from '../shared/workload.ts';
 import { engineStore } from './engine-store.ts';
 import { idbStore } from './idb-stores.ts';
+import { seedIndex } from './seed-index.ts';
 import { SyncHandleByteFile } from './sync-handle-byte-file.ts';
 import { jsonLinesStore, openBenchFile, rawBytesStore } from './opfs-stores.ts';
 import { runTrial, type RecordStore } from './trial.ts';
@@ -75,6 +76,7 @@ function stream(seed: number, count: number): WalRecord[] {
 }
 
 const api: PeersWorkerApi = {
+  seedIndex,
   async runTrial(kind: PeerKind, opts: TrialOptions): Promise<TrialResult> {
     const records = stream(opts.seed, opts.records);
     const store = await openStore(kind, `${kind}-${++trialCounter}`, records);
