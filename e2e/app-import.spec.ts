@@ -81,3 +81,42 @@ test('a JSON export round-trips exactly; bad files are refused and change nothin
   await expect(page.getByRole('button', { name: 'Start' })).toBeVisible();
   await expect.poll(() => listedTitles(page)).toEqual(before);
 });
+
+test('the list pages through many sessions, newest first, with Load more', async ({ page }) => {
+  await openApp(page);
+  const count = 120;
+  const base = Date.UTC(2026, 0, 1);
+  const file = {
+    format: 'scribe-vault-export',
+    version: 1,
+    exportedAt: base + count * 60_000,
+    sessions: Array.from({ length: count }, (_, i) => ({
+      id: `paged-${i}`,
+      title: `Paged session ${String(i).padStart(3, '0')}`,
+      source: 'demo',
+      lang: 'en',
+      startedAt: base + i * 60_000,
+      stoppedAt: base + i * 60_000 + 30_000,
+      utterances: [
+        { index: 0, text: `entry number ${i} quokka${i}x`, startMs: 0, endMs: 1500, confidence: null },
+      ],
+    })),
+  };
+  await importText(page, 'many.json', JSON.stringify(file));
+  await expect(page.getByText(`Imported ${count} sessions`)).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByText(`${count} total`)).toBeVisible();
+  const items = sessionList(page).getByRole('listitem');
+  await expect(items).toHaveCount(50);
+  await expect(items.first()).toContainText('Paged session 119');
+  await expect(items.nth(49)).toContainText('Paged session 070');
+  await page.getByRole('button', { name: /^Load more/ }).click();
+  await expect(items).toHaveCount(100);
+  await expect(items.nth(99)).toContainText('Paged session 020');
+  await page.getByRole('button', { name: /^Load more \(20 more\)/ }).click();
+  await expect(items).toHaveCount(count);
+  await expect(page.getByRole('button', { name: /^Load more/ })).toHaveCount(0);
+  // Text search across sessions.
+  await page.getByLabel('Search sessions').fill('quokka42x');
+  await expect(items).toHaveCount(1);
+  await expect(items.first()).toContainText('Paged session 042');
+});

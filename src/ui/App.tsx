@@ -28,13 +28,8 @@ export function App({ client, update, onDismissUpdate }: Props) {
   );
   useEffect(() => recorder.subscribe(setState), [recorder]);
 
-  // Warn before closing the tab mid-recording (everything acknowledged is safe, but the recording stops).
-  useEffect(() => {
-    if (state.phase === 'idle') return;
-    const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', onBeforeUnload);
-    return () => window.removeEventListener('beforeunload', onBeforeUnload);
-  }, [state.phase]);
+  // No beforeunload prompt while recording: every acknowledged record is already on disk, and a
+  // beforeunload handler would also keep the page out of the back/forward cache.
 
   const openById = async (sessionId: string) => {
     const transcript = await client.readSession(sessionId);

@@ -135,7 +135,9 @@ export function SessionsPanel({ client, refreshKey, activeSessionId, activeFinal
     <section class="panel sessions" aria-labelledby="sessions-heading">
       <div class="panel-head">
         <h2 id="sessions-heading">Sessions</h2>
-        <span class="count">{query ? `${total} found` : `${total} total`}</span>
+        <span class="count" aria-live="polite">
+          {loading && query ? 'Searching…' : query ? `${total} found` : `${total} total`}
+        </span>
       </div>
       <div class="toolbar">
         <label class="field search">
