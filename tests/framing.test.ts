@@ -12,6 +12,7 @@ import {
   readSegmentFile,
 } from '../src/core/framing.ts';
 import { RecordTypeCode, type WalRecord } from '../src/core/records.ts';
+import { SegmentEncoder } from '../src/core/segment-encoder.ts';
 import { SegmentWriter } from '../src/core/segment-writer.ts';
 import { sampleRecords } from './helpers/sample-records.ts';
 
@@ -128,13 +129,17 @@ describe('SegmentWriter', () => {
     const records = sampleRecords({ seed: 7, sessions: 1, utterances: 2 });
     const results = records.map((r) => writer.append(r));
     expect(file.writes).toEqual(results);
+    // The frames are the segment encoder's (partials extending their predecessor become deltas).
+    const encoder = new SegmentEncoder();
+    const frames = records.map((r) => encoder.encode(r));
     let offset = 0;
     for (const [i, result] of results.entries()) {
-      expect(result).toEqual({ offset, length: encodeFrame(records[i]).length });
+      expect(result).toEqual({ offset, length: frames[i].length });
       offset += result.length;
     }
     expect(writer.size).toBe(offset);
-    expect(file.bytes()).toEqual(encodeFrames(records));
+    expect(file.bytes()).toEqual(Uint8Array.from(frames.flatMap((f) => [...f])));
+    expect(readSegment(file.bytes()).records.map((r) => r.record)).toEqual(records);
   });
 
   it('appends pre-encoded frames', () => {

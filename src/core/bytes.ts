@@ -103,6 +103,14 @@ export class ByteWriter {
     this.pos += written;
   }
 
+  /** A varint byte length followed by `bytes` (already UTF-8 text: the writer does not check it). */
+  lengthPrefixed(bytes: Uint8Array): void {
+    this.varint(bytes.length);
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
   /** A copy of the bytes written so far. */
   toBytes(): Uint8Array {
     return this.buf.slice(0, this.pos);
@@ -111,6 +119,15 @@ export class ByteWriter {
 
 /** Fatal: invalid UTF-8 is a damaged payload, never silently replaced with U+FFFD. */
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes UTF-8 bytes; invalid UTF-8 raises PayloadError (never replaced with U+FFFD). */
+export function decodeUtf8Strict(bytes: Uint8Array): string {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    throw new PayloadError('string is not valid UTF-8');
+  }
+}
 
 /** Interning is for ids: short, and few distinct ones per segment. */
 const MAX_INTERNED_BYTES = 64;
@@ -124,6 +141,11 @@ export class ByteReader {
   bytes: Uint8Array = new Uint8Array(0);
   pos = 0;
   end = 0;
+  /**
+   * Where the bytes of the last string()/rawString() began, so a caller can keep a string's UTF-8
+   * bytes (`bytes.subarray(stringStart, pos)`) without encoding the decoded text again.
+   */
+  stringStart = 0;
 
   reset(bytes: Uint8Array, pos: number, end: number): void {
     this.bytes = bytes;
@@ -166,7 +188,20 @@ export class ByteReader {
     const length = this.varint();
     const start = this.pos;
     if (length > this.end - start) throw new PayloadError('string runs past the end of the payload');
+    this.stringStart = start;
     return this.decodeUtf8(start, length);
+  }
+
+  /**
+   * Skips over a length-prefixed string without decoding or validating it: its bytes are
+   * `bytes.subarray(stringStart, pos)` afterwards. The caller must validate the UTF-8 itself.
+   */
+  rawString(): void {
+    const length = this.varint();
+    const start = this.pos;
+    if (length > this.end - start) throw new PayloadError('string runs past the end of the payload');
+    this.stringStart = start;
+    this.pos = start + length;
   }
 
   /**
@@ -202,11 +237,7 @@ export class ByteReader {
 
   private decodeUtf8(start: number, length: number): string {
     this.pos = start + length;
-    try {
-      return utf8Decoder.decode(this.bytes.subarray(start, start + length));
-    } catch {
-      throw new PayloadError('string is not valid UTF-8');
-    }
+    return decodeUtf8Strict(this.bytes.subarray(start, start + length));
   }
 
   private readonly internCache: Array<{ bytes: Uint8Array; text: string }> = [];

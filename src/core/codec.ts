@@ -7,7 +7,7 @@
  *   sessionId: string, seq: varint, at: varint (Unix ms)
  */
 import { PayloadError, type ByteReader, type ByteWriter } from './bytes.ts';
-import { RecordTypeCode, type WalRecord, type WalRecordType } from './records.ts';
+import { RecordTypeCode, type PartialRecord, type WalRecord, type WalRecordType } from './records.ts';
 
 /** records.ts promises session ids of at most 64 bytes; enforced both ways so fuzzed ids are rejected. */
 export const MAX_SESSION_ID_BYTES = 64;
@@ -21,7 +21,10 @@ export const TYPE_CODE_BY_TYPE: Readonly<Record<WalRecordType, RecordTypeCode>> 
   'session-delete': RecordTypeCode.SESSION_DELETE,
 };
 
-/** Type codes this version understands; any other code with a good CRC is a newer record type. */
+/**
+ * Type codes decodePayload understands (one per WalRecord type). PARTIAL_DELTA is known too, but
+ * needs the segment's decode state (framing.ts); any other code with a good CRC is a newer type.
+ */
 export function isKnownTypeCode(code: number): code is RecordTypeCode {
   return code >= RecordTypeCode.SESSION_START && code <= RecordTypeCode.SESSION_DELETE;
 }
@@ -42,8 +45,8 @@ export function decodeConfidence(stored: number): number | null {
   return (stored - 1) / 1000;
 }
 
-/** Appends the payload of `record` to `writer`; returns its type code. Throws RangeError on invalid fields. */
-export function encodePayload(writer: ByteWriter, record: WalRecord): RecordTypeCode {
+/** The fields every payload starts with: sessionId, seq, at. */
+function encodeCommon(writer: ByteWriter, record: WalRecord): void {
   const idStart = writer.pos;
   writer.string(record.sessionId);
   if (writer.pos - idStart - 1 > MAX_SESSION_ID_BYTES) {
@@ -51,6 +54,11 @@ export function encodePayload(writer: ByteWriter, record: WalRecord): RecordType
   }
   writer.varint(record.seq);
   writer.varint(record.at);
+}
+
+/** Appends the payload of `record` to `writer`; returns its type code. Throws RangeError on invalid fields. */
+export function encodePayload(writer: ByteWriter, record: WalRecord): RecordTypeCode {
+  encodeCommon(writer, record);
   switch (record.type) {
     case 'session-start':
       writer.string(record.title);
@@ -84,6 +92,83 @@ export function encodePayload(writer: ByteWriter, record: WalRecord): RecordType
     }
   }
   return TYPE_CODE_BY_TYPE[record.type];
+}
+
+/**
+ * A PARTIAL payload whose text is given as its UTF-8 bytes (`textBytes` must be the UTF-8 encoding
+ * of `record.text`): the same bytes encodePayload writes, without encoding the text again.
+ */
+export function encodePartialPayload(writer: ByteWriter, record: PartialRecord, textBytes: Uint8Array): void {
+  encodeCommon(writer, record);
+  writer.varint(record.utterance);
+  writer.varint(record.startMs);
+  writer.lengthPrefixed(textBytes);
+}
+
+/**
+ * A PARTIAL_DELTA payload: sessionId, seq, at, utterance, startMs, baseGap (= seq − baseSeq, ≥ 1),
+ * prefixBytes, suffix (string). `suffix` is the UTF-8 of the record's text after its first
+ * `prefixBytes` bytes, which it shares with the base partial (the caller's job; see SegmentEncoder).
+ */
+export function encodePartialDeltaPayload(
+  writer: ByteWriter,
+  record: PartialRecord,
+  baseSeq: number,
+  prefixBytes: number,
+  suffix: Uint8Array,
+): void {
+  if (!(baseSeq < record.seq)) throw new RangeError(`delta base seq ${baseSeq} not before seq ${record.seq}`);
+  encodeCommon(writer, record);
+  writer.varint(record.utterance);
+  writer.varint(record.startMs);
+  writer.varint(record.seq - baseSeq);
+  writer.varint(prefixBytes);
+  writer.lengthPrefixed(suffix);
+}
+
+/** The fields of a PARTIAL_DELTA payload; the suffix stays bytes until the base's prefix is joined to it. */
+export interface PartialDeltaFields {
+  sessionId: string;
+  seq: number;
+  at: number;
+  utterance: number;
+  startMs: number;
+  baseSeq: number;
+  prefixBytes: number;
+  /** The suffix's bytes are `reader.bytes[suffixStart, suffixEnd)` (not yet checked to be UTF-8). */
+  suffixStart: number;
+  suffixEnd: number;
+}
+
+/**
+ * Decodes a PARTIAL_DELTA payload (reader positioned at its first byte, ending at its last). Throws
+ * PayloadError for a malformed field, a base gap of 0 or beyond seq, or bytes missing or left over.
+ * Whether the suffix is UTF-8 is checked when the text is rebuilt (it needs the base's prefix).
+ */
+export function decodePartialDeltaPayload(reader: ByteReader): PartialDeltaFields {
+  const idStart = reader.pos;
+  const sessionId = reader.internedString();
+  if (reader.pos - idStart - 1 > MAX_SESSION_ID_BYTES) throw new PayloadError('sessionId too long');
+  const seq = reader.varint();
+  const at = reader.varint();
+  const utterance = reader.varint();
+  const startMs = reader.varint();
+  const baseGap = reader.varint();
+  if (baseGap === 0 || baseGap > seq) throw new PayloadError(`delta base gap ${baseGap} with seq ${seq}`);
+  const prefixBytes = reader.varint();
+  reader.rawString();
+  if (reader.remaining !== 0) throw new PayloadError(`${reader.remaining} bytes left over after the payload`);
+  return {
+    sessionId,
+    seq,
+    at,
+    utterance,
+    startMs,
+    baseSeq: seq - baseGap,
+    prefixBytes,
+    suffixStart: reader.stringStart,
+    suffixEnd: reader.pos,
+  };
 }
 
 /**

@@ -12,12 +12,22 @@
  *
  * The reader never throws on bad bytes: damaged, torn or unknown frames become SkippedRanges and
  * the walk resynchronises on the next position where a whole frame validates.
+ *
+ * Frames are self-contained except PARTIAL_DELTA (written by SegmentEncoder, segment-encoder.ts),
+ * whose text extends an earlier PARTIAL of the same utterance in the same segment: the reader keeps
+ * the last partial text of each open utterance (PartialTexts) while it walks a segment.
  */
-import { ByteReader, ByteWriter, PayloadError } from './bytes.ts';
+import { ByteReader, ByteWriter, PayloadError, decodeUtf8Strict } from './bytes.ts';
 import { readAll, type ByteFile } from './byte-file.ts';
-import { decodePayload, encodePayload, isKnownTypeCode } from './codec.ts';
+import {
+  decodePartialDeltaPayload,
+  decodePayload,
+  encodePartialDeltaPayload,
+  encodePayload,
+  isKnownTypeCode,
+} from './codec.ts';
 import { crc32Range } from './crc.ts';
-import type { WalRecord } from './records.ts';
+import { RecordTypeCode, type PartialRecord, type WalRecord } from './records.ts';
 
 export const WAL_FORMAT_VERSION = 1;
 export const MAGIC_BYTE_0 = 0xc1;
@@ -39,10 +49,29 @@ export interface FramedRecord {
   /** Frame length including the header. */
   length: number;
   record: WalRecord;
+  /**
+   * Present when the frame is a PARTIAL_DELTA: `record.text` was rebuilt from the first
+   * `prefixBytes` UTF-8 bytes of the partial with seq `baseSeq` plus `suffixBytes` stored bytes.
+   */
+  delta?: DeltaInfo;
+}
+
+export interface DeltaInfo {
+  baseSeq: number;
+  prefixBytes: number;
+  suffixBytes: number;
 }
 
 export type SkipReason =
-  'bad-magic' | 'bad-crc' | 'bad-length' | 'bad-version' | 'unknown-type' | 'bad-payload' | 'torn-tail';
+  | 'bad-magic'
+  | 'bad-crc'
+  | 'bad-length'
+  | 'bad-version'
+  | 'unknown-type'
+  | 'bad-payload'
+  | 'torn-tail'
+  /** An intact PARTIAL_DELTA whose base partial is not in the segment intact: its text cannot be rebuilt. */
+  | 'missing-base';
 
 export interface SkippedRange {
   offset: number;
@@ -70,9 +99,13 @@ export interface SegmentReadResult {
 let frameWriter = new ByteWriter(4096);
 const RETAINED_WRITER_BYTES = 1024 * 1024;
 
-function writeFrame(writer: ByteWriter, record: WalRecord): void {
-  const start = writer.skip(FRAME_HEADER_BYTES);
-  const code = encodePayload(writer, record);
+/** Reserves a frame header at the writer's position; the payload follows. Returns the frame's start. */
+export function beginFrame(writer: ByteWriter): number {
+  return writer.skip(FRAME_HEADER_BYTES);
+}
+
+/** Fills in the header of the frame begun at `start`, whose payload ends at `writer.pos`. */
+export function finishFrame(writer: ByteWriter, start: number, code: number): void {
   const payloadLength = writer.pos - start - FRAME_HEADER_BYTES;
   if (payloadLength > MAX_PAYLOAD_BYTES) {
     throw new RangeError(`record payload of ${payloadLength} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
@@ -84,6 +117,11 @@ function writeFrame(writer: ByteWriter, record: WalRecord): void {
   buf[start + TYPE_OFFSET] = code;
   setUint32LE(buf, start + LENGTH_OFFSET, payloadLength);
   setUint32LE(buf, start + CRC_OFFSET, crc32Range(buf, start + CRC_START, writer.pos));
+}
+
+function writeFrame(writer: ByteWriter, record: WalRecord): void {
+  const start = beginFrame(writer);
+  finishFrame(writer, start, encodePayload(writer, record));
 }
 
 /** No DataView per frame: the writer's buffer changes as it grows. */
@@ -129,6 +167,29 @@ export function encodeFrameTransient(record: WalRecord): Uint8Array {
 export function encodeFrames(records: WalRecord[]): Uint8Array {
   return withFrameWriter((writer) => {
     for (const record of records) writeFrame(writer, record);
+  });
+}
+
+const utf8Encoder = new TextEncoder();
+
+/**
+ * The PARTIAL_DELTA frame of `record` against the partial with seq `baseSeq`, whose text shares the
+ * first `prefixBytes` UTF-8 bytes with `record.text`. SegmentEncoder decides when to write one; this
+ * is for tools and tests that must reproduce a delta frame read from a segment.
+ */
+export function encodePartialDeltaFrame(
+  record: PartialRecord,
+  baseSeq: number,
+  prefixBytes: number,
+): Uint8Array {
+  const text = utf8Encoder.encode(record.text);
+  if (!Number.isSafeInteger(prefixBytes) || prefixBytes < 0 || prefixBytes > text.length) {
+    throw new RangeError(`prefixBytes ${prefixBytes} outside the text's ${text.length} bytes`);
+  }
+  return withFrameWriter((writer) => {
+    const start = beginFrame(writer);
+    encodePartialDeltaPayload(writer, record, baseSeq, prefixBytes, text.subarray(prefixBytes));
+    finishFrame(writer, start, RecordTypeCode.PARTIAL_DELTA);
   });
 }
 
@@ -215,42 +276,166 @@ function failureReason(failure: number, bytes: Uint8Array, pos: number, atTail: 
   }
 }
 
+/**
+ * The latest partial text of each open utterance, by session and utterance: what a PARTIAL_DELTA
+ * extends. The reader and SegmentEncoder keep one each and change it by the same rules, so that an
+ * encoder only ever refers to a base the reader holds (unless the base frame was damaged):
+ * a PARTIAL (full or delta) sets its utterance's entry, a FINAL removes it, SESSION_STOP and
+ * SESSION_DELETE remove the session's entries. Memory stays bounded by the open utterances.
+ */
+export class PartialTexts<Entry extends PartialText = PartialText> {
+  private readonly bySession = new Map<string, Map<number, Entry>>();
+
+  get(sessionId: string, utterance: number): Entry | undefined {
+    return this.bySession.get(sessionId)?.get(utterance);
+  }
+
+  set(sessionId: string, utterance: number, entry: Entry): void {
+    let utterances = this.bySession.get(sessionId);
+    if (!utterances) {
+      utterances = new Map();
+      this.bySession.set(sessionId, utterances);
+    }
+    utterances.set(utterance, entry);
+  }
+
+  dropUtterance(sessionId: string, utterance: number): void {
+    const utterances = this.bySession.get(sessionId);
+    if (!utterances) return;
+    utterances.delete(utterance);
+    if (utterances.size === 0) this.bySession.delete(sessionId);
+  }
+
+  dropSession(sessionId: string): void {
+    this.bySession.delete(sessionId);
+  }
+
+  clear(): void {
+    this.bySession.clear();
+  }
+
+  /** Number of utterances with an entry. */
+  get size(): number {
+    let count = 0;
+    for (const utterances of this.bySession.values()) count += utterances.size;
+    return count;
+  }
+}
+
+export interface PartialText {
+  seq: number;
+  /** UTF-8 bytes of the partial's text (never changed once stored; may be a view into a segment). */
+  text: Uint8Array;
+}
+
+/** Whether `prefixBytes` cuts `text` (valid UTF-8) between two code points. */
+export function isCodePointBoundary(text: Uint8Array, prefixBytes: number): boolean {
+  // A UTF-8 continuation byte is 10xxxxxx; any other byte starts a code point.
+  return prefixBytes === text.length || (prefixBytes < text.length && (text[prefixBytes] & 0xc0) !== 0x80);
+}
+
 const payloadReader = new ByteReader();
 
-/** Decodes the payload of the CRC-valid frame at `pos`, or says why it cannot be returned. */
-function decodeFrame(bytes: Uint8Array, pos: number, frameLength: number): WalRecord | SkipReason {
+/** What the reader makes of one CRC-valid frame. */
+type Decoded = { record: WalRecord; delta?: DeltaInfo } | SkipReason;
+
+/**
+ * Decodes the CRC-valid frame at `pos`, or says why it cannot be returned, and applies it to the
+ * segment's partial texts (so a later delta finds its base).
+ */
+function decodeFrame(bytes: Uint8Array, pos: number, frameLength: number, partials: PartialTexts): Decoded {
   const version = bytes[pos + VERSION_OFFSET];
   if (version === 0 || version > WAL_FORMAT_VERSION) return 'bad-version';
   const code = bytes[pos + TYPE_OFFSET];
-  // A newer writer's record type: intact (its CRC is good) but not ours to interpret.
-  if (!isKnownTypeCode(code)) return 'unknown-type';
-  payloadReader.reset(bytes, pos + FRAME_HEADER_BYTES, pos + frameLength);
+  const end = pos + frameLength;
+  payloadReader.reset(bytes, pos + FRAME_HEADER_BYTES, end);
   try {
-    return decodePayload(payloadReader, code);
+    if (code === RecordTypeCode.PARTIAL_DELTA) return decodeDelta(bytes, partials);
+    // A newer writer's record type: intact (its CRC is good) but not ours to interpret.
+    if (!isKnownTypeCode(code)) return 'unknown-type';
+    const record = decodePayload(payloadReader, code);
+    switch (record.type) {
+      case 'partial':
+        // The text is the payload's last field: keep its bytes as a view, not a re-encoded copy.
+        partials.set(record.sessionId, record.utterance, {
+          seq: record.seq,
+          text: bytes.subarray(payloadReader.stringStart, end),
+        });
+        break;
+      case 'final':
+        partials.dropUtterance(record.sessionId, record.utterance);
+        break;
+      case 'session-stop':
+      case 'session-delete':
+        partials.dropSession(record.sessionId);
+        break;
+    }
+    return { record };
   } catch (error) {
     if (error instanceof PayloadError) return 'bad-payload';
     throw error;
   }
 }
 
+/** A PARTIAL_DELTA (payloadReader set on its payload) rebuilt on its base, or why it cannot be. */
+function decodeDelta(bytes: Uint8Array, partials: PartialTexts): Decoded {
+  const fields = decodePartialDeltaPayload(payloadReader);
+  const { sessionId, utterance, prefixBytes } = fields;
+  const base = partials.get(sessionId, utterance);
+  // The base must be the very partial the writer extended: same utterance, seq baseSeq, and long
+  // enough to hold the prefix on a code point boundary. Anything else means it was lost (damaged).
+  if (
+    base === undefined ||
+    base.seq !== fields.baseSeq ||
+    prefixBytes > base.text.length ||
+    !isCodePointBoundary(base.text, prefixBytes)
+  ) {
+    partials.dropUtterance(sessionId, utterance);
+    return 'missing-base';
+  }
+  const suffixBytes = fields.suffixEnd - fields.suffixStart;
+  const text = new Uint8Array(prefixBytes + suffixBytes);
+  text.set(base.text.subarray(0, prefixBytes));
+  text.set(bytes.subarray(fields.suffixStart, fields.suffixEnd), prefixBytes);
+  // The prefix is whole code points of valid UTF-8, so this fails exactly when the suffix is not UTF-8.
+  const decodedText = decodeUtf8Strict(text);
+  partials.set(sessionId, utterance, { seq: fields.seq, text });
+  return {
+    record: {
+      type: 'partial',
+      sessionId,
+      seq: fields.seq,
+      at: fields.at,
+      utterance,
+      startMs: fields.startMs,
+      text: decodedText,
+    },
+    delta: { baseSeq: fields.baseSeq, prefixBytes, suffixBytes },
+  };
+}
+
 /**
  * Reads every intact record of a segment. Walks frames from offset 0; a damaged stretch is reported
  * and skipped by scanning forward byte by byte to the next frame whose magic, length and CRC all
  * validate. Never throws on bad bytes; each loop iteration advances by at least one byte.
+ * PARTIAL_DELTA frames come back as ordinary partial records with their full text (and `delta`).
  */
 export function readSegment(bytes: Uint8Array): SegmentReadResult {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const total = bytes.length;
   const records: FramedRecord[] = [];
   const skipped: SkippedRange[] = [];
+  const partials = new PartialTexts();
   let validEnd = 0;
   let pos = 0;
   while (pos < total) {
     const check = checkFrame(bytes, view, pos);
     if (check > 0) {
-      const decoded = decodeFrame(bytes, pos, check);
+      const decoded = decodeFrame(bytes, pos, check, partials);
       if (typeof decoded === 'string') skipped.push({ offset: pos, length: check, reason: decoded });
-      else records.push({ offset: pos, length: check, record: decoded });
+      else if (decoded.delta)
+        records.push({ offset: pos, length: check, record: decoded.record, delta: decoded.delta });
+      else records.push({ offset: pos, length: check, record: decoded.record });
       pos += check;
       validEnd = pos;
       continue;

@@ -16,6 +16,12 @@ export const RecordTypeCode = {
   SESSION_STOP: 4,
   CHECKPOINT: 5,
   SESSION_DELETE: 6,
+  /**
+   * On-disk form of a PARTIAL only (no WalRecord of its own: the reader returns a 'partial'): the
+   * text as "the first prefixBytes of an earlier PARTIAL of the same utterance in the same segment
+   * + a suffix". Written by SegmentEncoder; see docs/WAL-FORMAT.md, "Partial deltas".
+   */
+  PARTIAL_DELTA: 7,
 } as const;
 export type RecordTypeCode = (typeof RecordTypeCode)[keyof typeof RecordTypeCode];
 

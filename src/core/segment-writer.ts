@@ -6,10 +6,16 @@
  * the caller's flush() policy. A failed write (e.g. QuotaExceededError) must not leave a torn frame
  * in the middle of the segment, because later appends would land after it: the writer keeps its
  * offset and truncates back before rethrowing.
+ *
+ * append(record) encodes through the writer's own SegmentEncoder (one writer = one segment = one
+ * encoder), so partials extending the previous partial of their utterance become PARTIAL_DELTA
+ * frames. Their bases are always frames this writer appended earlier (never bytes from before
+ * `startOffset`), and frames handed to appendEncoded are shown to the encoder so that a later
+ * delta never refers to a base the reader will not have.
  */
 import type { ByteFile } from './byte-file.ts';
-import { encodeFrameTransient } from './framing.ts';
 import type { WalRecord } from './records.ts';
+import { SegmentEncoder, type SegmentEncoderOptions } from './segment-encoder.ts';
 
 export interface AppendResult {
   /** Offset of the frame in the segment. */
@@ -22,13 +28,16 @@ export class SegmentWriter {
   private readonly file: ByteFile;
   private end: number;
   private closed = false;
+  private readonly encoder: SegmentEncoder;
 
   /**
    * @param startOffset where the next frame goes; defaults to the file's size. When resuming a
    *   segment after recovery pass readSegment(...).validEnd: anything after it is truncated away.
+   * @param encoderOptions delta/keyframe tuning of the segment's encoder (tests and benches).
    */
-  constructor(file: ByteFile, startOffset?: number) {
+  constructor(file: ByteFile, startOffset?: number, encoderOptions?: SegmentEncoderOptions) {
     this.file = file;
+    this.encoder = new SegmentEncoder(encoderOptions);
     const size = file.size();
     this.end = startOffset ?? size;
     if (!Number.isSafeInteger(this.end) || this.end < 0 || this.end > size) {
@@ -37,14 +46,33 @@ export class SegmentWriter {
     if (this.end < size) file.truncate(this.end);
   }
 
+  /** Appends `record`'s frame: a PARTIAL_DELTA when it extends its utterance's previous partial here. */
   append(record: WalRecord): AppendResult {
+    if (this.closed) throw new Error('SegmentWriter is closed');
     // The transient frame is only read by write(), which copies it (OPFS, fs, MemoryByteFile all do).
-    return this.appendEncoded(encodeFrameTransient(record));
+    const frame = this.encoder.encodeTransient(record);
+    try {
+      return this.write(frame);
+    } catch (error) {
+      // The frame is not in the segment, so it must not become a later delta's base.
+      this.encoder.forget(record);
+      throw error;
+    }
   }
 
-  /** Appends an already framed record (e.g. from encodeFrame or a compaction copy). */
+  /**
+   * Appends already framed records (e.g. from encodeFrame or a compaction copy), as they are.
+   * Mixing with append() is allowed: the encoder drops what these frames touch (their utterances'
+   * or sessions' delta state), so the next partial of such an utterance is written in full.
+   */
   appendEncoded(frame: Uint8Array): AppendResult {
     if (this.closed) throw new Error('SegmentWriter is closed');
+    const result = this.write(frame);
+    this.encoder.observe(frame);
+    return result;
+  }
+
+  private write(frame: Uint8Array): AppendResult {
     const offset = this.end;
     try {
       const written = this.file.write(offset, frame);

@@ -2,9 +2,22 @@
  * Properties every readSegment result must have, whatever the input bytes: records and skipped
  * ranges tile the segment in order without gaps or overlaps, validEnd is the end of the last
  * CRC-valid frame, and every returned record re-encodes to exactly the bytes it was read from
- * (so nothing half-decoded or CRC-failed can slip through).
+ * (so nothing half-decoded or CRC-failed can slip through). A record read from a PARTIAL_DELTA frame
+ * re-encodes as the same delta (its base seq and prefix length, from `delta`).
  */
-import { encodeFrame, type SegmentReadResult } from '../../src/core/framing.ts';
+import {
+  encodeFrame,
+  encodePartialDeltaFrame,
+  type FramedRecord,
+  type SegmentReadResult,
+} from '../../src/core/framing.ts';
+
+/** The frame `framed` was read from, rebuilt from what the reader returned. */
+function reencode(framed: FramedRecord): Uint8Array {
+  if (!framed.delta) return encodeFrame(framed.record);
+  if (framed.record.type !== 'partial') throw new Error('a delta that is not a partial');
+  return encodePartialDeltaFrame(framed.record, framed.delta.baseSeq, framed.delta.prefixBytes);
+}
 
 /** The first violated property, or null when the result is consistent with `bytes`. */
 export function segmentReadViolation(bytes: Uint8Array, result: SegmentReadResult): string | null {
@@ -25,14 +38,14 @@ export function segmentReadViolation(bytes: Uint8Array, result: SegmentReadResul
     if (piece.length <= 0) return `empty piece at ${pos}`;
     pos += piece.length;
     if (piece.framed) {
-      const again = encodeFrame(piece.framed.record);
+      const again = reencode(piece.framed);
       const stored = bytes.subarray(piece.offset, piece.offset + piece.length);
       if (again.length !== stored.length || again.some((b, i) => b !== stored[i])) {
         return `record at ${piece.offset} does not re-encode to its bytes`;
       }
     }
     // Frames with a good CRC (records, and frames skipped for what they hold) move validEnd.
-    if (piece.framed || ['unknown-type', 'bad-version', 'bad-payload'].includes(piece.kind))
+    if (piece.framed || ['unknown-type', 'bad-version', 'bad-payload', 'missing-base'].includes(piece.kind))
       lastIntactEnd = pos;
   }
   if (pos !== bytes.length) return `pieces end at ${pos}, segment at ${bytes.length}`;
