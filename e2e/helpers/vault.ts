@@ -157,16 +157,12 @@ export async function readSessionInUi(page: Page, titlePart: string): Promise<Sh
     .click();
   const transcript = page.getByRole('list', { name: 'Transcript' });
   await expect(transcript.or(page.getByText('This session has no text.'))).toBeVisible();
-  const items = transcript.locator('li');
-  const count = await items.count();
-  const out: ShownUtterance[] = [];
-  for (let i = 0; i < count; i++) {
-    const li = items.nth(i);
-    out.push({
-      text: (await li.locator('.text').textContent()) ?? '',
-      uncertain: (await li.getAttribute('data-uncertain')) !== null,
-    });
-  }
+  const out: ShownUtterance[] = await transcript.locator('li').evaluateAll((lis) =>
+    lis.map((li) => ({
+      text: li.querySelector('.text')?.textContent ?? '',
+      uncertain: li.hasAttribute('data-uncertain'),
+    })),
+  );
   // Back to the record panel, so the page can record again.
   await page.locator('.session-view').getByRole('button', { name: 'Close', exact: true }).click();
   return out;

@@ -39,7 +39,8 @@ import type {
 } from '../shared/persistence-client.ts';
 
 export const ACK_EVENT = 'scribe-vault:ack';
-const RETRY_MS = 2000;
+/** How often records held back by a storage error are retried (also on every new append). */
+export const RETRY_MS = 2000;
 const BATCH_MAX = 512;
 
 export interface AckEventDetail {
@@ -88,7 +89,7 @@ async function askPersistence(request: boolean): Promise<boolean | null> {
   }
 }
 
-class WorkerPersistenceClient implements PersistenceClient {
+export class WorkerPersistenceClient implements PersistenceClient {
   recovery!: RecoveryReport;
   writerId = '';
   private readonly listeners = new Set<(event: PersistenceEvent) => void>();
@@ -101,13 +102,15 @@ class WorkerPersistenceClient implements PersistenceClient {
   /** Resolved whenever the pump stops on an error (so callers waiting for an ack can go on). */
   private blockedWaiters: Array<() => void> = [];
 
+  /** `worker` is terminated by close(); tests pass a fake remote and no worker. */
   constructor(
     private readonly remote: Comlink.Remote<PersistenceWorkerApi>,
-    private readonly worker: Worker,
+    private readonly worker: Worker | null,
   ) {}
 
   async start(options: CreatePersistenceOptions): Promise<void> {
-    await this.remote.subscribe(Comlink.proxy((event: PersistenceEvent) => this.dispatch(event)));
+    const listener = (event: PersistenceEvent) => this.dispatch(event);
+    await this.remote.subscribe(this.worker ? Comlink.proxy(listener) : listener);
     const persisted = await askPersistence(options.requestPersistence !== false);
     const init = await this.call(() =>
       this.remote.init(options.writerId ? { writerId: options.writerId, persisted } : { persisted }),
@@ -154,11 +157,12 @@ class WorkerPersistenceClient implements PersistenceClient {
     return { ...meta };
   }
 
-  appendPartial(sessionId: string, input: PartialInput): Promise<Ack> {
+  // async: a bad session id rejects instead of throwing; the body still enqueues synchronously, in call order.
+  async appendPartial(sessionId: string, input: PartialInput): Promise<Ack> {
     return this.enqueue({ type: 'partial', sessionId, seq: this.seq(sessionId), at: Date.now(), ...input });
   }
 
-  appendFinal(sessionId: string, input: FinalInput): Promise<Ack> {
+  async appendFinal(sessionId: string, input: FinalInput): Promise<Ack> {
     const local = this.localMeta.get(sessionId);
     if (local) local.finals++;
     return this.enqueue({ type: 'final', sessionId, seq: this.seq(sessionId), at: Date.now(), ...input });
@@ -355,8 +359,8 @@ class WorkerPersistenceClient implements PersistenceClient {
   async close(): Promise<void> {
     this.clearRetryTimer();
     await this.remote.close().catch(() => undefined);
-    this.remote[Comlink.releaseProxy]();
-    this.worker.terminate();
+    this.remote[Comlink.releaseProxy]?.();
+    this.worker?.terminate();
   }
 
   private dispatch(event: PersistenceEvent): void {
