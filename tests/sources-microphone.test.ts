@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FAILED_RESTARTS, MicrophoneSource, STOP_GRACE_MS } from '../src/sources/microphone.ts';
+import {
+  INSTALL_TIMEOUT_MS,
+  MAX_FAILED_RESTARTS,
+  MicrophoneSource,
+  STOP_GRACE_MS,
+} from '../src/sources/microphone.ts';
 import type { SourceEvent } from '../src/sources/source.ts';
 import type {
   OnDeviceAvailability,
@@ -226,7 +231,26 @@ describe('MicrophoneSource', () => {
     await refused.source.start(refused.listener);
     expect(refused.source.recognitionMode).toBe('cloud');
     expect(refused.current().processLocally).toBeUndefined();
-    expect(refused.events[0]).toMatchObject({ type: 'status', message: expect.stringMatching(/^Cloud/) });
+    expect(refused.events.map((e) => (e.type === 'status' ? e.message : ''))).toEqual([
+      expect.stringMatching(/^Installing on-device/),
+      expect.stringMatching(/^Cloud/),
+    ]);
+  });
+
+  it('falls back to the cloud recogniser when the on-device install hangs', async () => {
+    const { source, scheduler, events, listener } = setup({ availability: 'downloadable' });
+    (source as unknown as { Recognition: { install: () => Promise<boolean> } }).Recognition.install = () =>
+      new Promise<boolean>(() => {});
+    const started = source.start(listener);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(events.at(-1)).toMatchObject({
+      type: 'status',
+      message: expect.stringMatching(/^Installing on-device/),
+    });
+    scheduler.advance(INSTALL_TIMEOUT_MS);
+    await started;
+    expect(source.recognitionMode).toBe('cloud');
+    expect(FakeRecognition.instances).toHaveLength(1);
   });
 
   it('refuses to start in a browser without speech recognition', async () => {

@@ -15,7 +15,13 @@ import type {
   SpeechRecognitionLike,
   SpeechResultEventLike,
 } from './speech-types.ts';
-import type { Scheduler, SourceErrorCode, SourceListener, TranscriptSource } from './source.ts';
+import {
+  realScheduler,
+  type Scheduler,
+  type SourceErrorCode,
+  type SourceListener,
+  type TranscriptSource,
+} from './source.ts';
 
 export type RecognitionMode = 'on-device' | 'cloud';
 
@@ -29,6 +35,28 @@ export interface MicrophoneOptions {
 export const MAX_FAILED_RESTARTS = 5;
 /** How long stop() waits for the recogniser's last results before closing partials itself. */
 export const STOP_GRACE_MS = 2000;
+/** How long to wait for SpeechRecognition.available() before assuming no on-device model. */
+export const AVAILABILITY_TIMEOUT_MS = 3000;
+/** How long a language-pack install may take before recording starts with the cloud recogniser. */
+export const INSTALL_TIMEOUT_MS = 60_000;
+
+/** Resolves with the promise's value, or undefined when it takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, scheduler: Scheduler): Promise<T | undefined> {
+  return new Promise<T | undefined>((resolve, reject) => {
+    const timer = scheduler.setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (value) => {
+        scheduler.clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        scheduler.clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Delay before restarting after the n-th failed run in a row: n × this. */
 export const RESTART_BACKOFF_MS = 500;
 
@@ -100,10 +128,16 @@ export class MicrophoneSource implements TranscriptSource {
   static async onDeviceAvailability(
     Recognition: SpeechRecognitionConstructorLike,
     lang: string,
+    scheduler: Scheduler = realScheduler,
   ): Promise<OnDeviceAvailability> {
     if (typeof Recognition.available !== 'function') return 'unavailable';
     try {
-      return await Recognition.available({ langs: [lang], processLocally: true });
+      const answer = await withTimeout(
+        Recognition.available({ langs: [lang], processLocally: true }),
+        AVAILABILITY_TIMEOUT_MS,
+        scheduler,
+      );
+      return answer ?? 'unavailable';
     } catch {
       return 'unavailable';
     }
@@ -117,7 +151,7 @@ export class MicrophoneSource implements TranscriptSource {
       );
     }
     if (this.listener) throw new Error('The microphone is already running.');
-    this.mode = await this.chooseMode(Recognition);
+    this.mode = await this.chooseMode(Recognition, listener);
     this.listener = listener;
     this.stopping = false;
     this.failedRuns = 0;
@@ -163,13 +197,25 @@ export class MicrophoneSource implements TranscriptSource {
     });
   }
 
-  private async chooseMode(Recognition: SpeechRecognitionConstructorLike): Promise<RecognitionMode> {
+  private async chooseMode(
+    Recognition: SpeechRecognitionConstructorLike,
+    listener: SourceListener,
+  ): Promise<RecognitionMode> {
     if (this.options.preferOnDevice === false) return 'cloud';
-    const availability = await MicrophoneSource.onDeviceAvailability(Recognition, this.lang);
+    const availability = await MicrophoneSource.onDeviceAvailability(Recognition, this.lang, this.scheduler);
     if (availability === 'available') return 'on-device';
-    if (availability === 'downloadable' && typeof Recognition.install === 'function') {
+    if (
+      (availability === 'downloadable' || availability === 'downloading') &&
+      typeof Recognition.install === 'function'
+    ) {
+      listener({ type: 'status', message: 'Installing on-device speech recognition for this language…' });
       try {
-        if (await Recognition.install({ langs: [this.lang], processLocally: true })) return 'on-device';
+        const installed = await withTimeout(
+          Recognition.install({ langs: [this.lang], processLocally: true }),
+          INSTALL_TIMEOUT_MS,
+          this.scheduler,
+        );
+        if (installed === true) return 'on-device';
       } catch {
         /* fall back to the cloud recogniser */
       }
