@@ -17,7 +17,7 @@ import {
 import { launchBench } from './driver/browser.ts';
 import { benchConfig } from './driver/config.ts';
 import { evaluateGoals } from './driver/goals.ts';
-import { filesystemOf, machineInfo } from './driver/machine.ts';
+import { filesystemOf, loadAverage, machineInfo } from './driver/machine.ts';
 import {
   printReport,
   writeResultsMarkdown,
@@ -25,6 +25,7 @@ import {
   type GoalRow,
   type Section,
 } from './driver/report.ts';
+import { buildApp, runAppRecovery } from './driver/app-recovery.ts';
 import { runMainThread } from './driver/main-thread.ts';
 import { runRecovery } from './driver/recovery.ts';
 import { runScale } from './driver/scale.ts';
@@ -32,13 +33,17 @@ import { runSize } from './driver/size.ts';
 import { serveStatic } from './driver/server.ts';
 
 const started = Date.now();
+const loadAtStart = loadAverage();
 const config = benchConfig(process.argv.slice(2));
-const log = (line: string) => console.log(line);
+const log = (line: string) =>
+  console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 
 async function main(): Promise<void> {
   log(`Scribe Vault bench (${config.quick ? 'quick' : 'full'}) — building bench pages…`);
   await build({ configFile: `${benchDir}vite.config.ts`, logLevel: 'warn' });
+  log('Building the app (production build, for the end-to-end crash → reload run)…');
+  await buildApp();
   const server = await serveStatic(`${benchDir}scratch/dist`);
   const browser = await launchBench('append');
   try {
@@ -71,6 +76,11 @@ async function main(): Promise<void> {
     sections.push(...scale.sections);
     extraGoals.push(...scale.goals);
 
+    log('App end to end: crash → reload → transcript');
+    const app = await runAppRecovery(3, log);
+    sections.push(app.section);
+    extraGoals.push(...app.goals);
+
     log('Size on disk: one fresh profile per store');
     const size = await runSize(server.origin, config, log);
     sections.push(size.section);
@@ -80,7 +90,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       durationS: (Date.now() - started) / 1000,
       config,
-      machine: machineInfo(chromiumVersion),
+      machine: machineInfo(chromiumVersion, loadAtStart),
       profileFs: filesystemOf(browser.profileDir),
       crossOriginIsolated,
       clockResolutionUs: append.clockResolutionUs,
@@ -95,6 +105,7 @@ async function main(): Promise<void> {
     };
     report.goals = evaluateGoals(report);
     report.durationS = (Date.now() - started) / 1000;
+    report.machine.loadEnd = loadAverage();
     printReport(report);
     writeResultsMarkdown(`${benchDir}RESULTS.md`, report);
     log(`\nWrote bench/RESULTS.md (${Math.round(report.durationS)} s)`);

@@ -76,7 +76,12 @@ export async function runAppend(
   let clockResolutionUs = Number.NaN;
   // One untimed pass each first: JIT warm-up, SQLite/wasm load, first OPFS directory creation.
   for (const id of ids) {
-    await runners.get(id)!({ seed: config.seed - 1, records: 500, ratePerSecond: 0, cadence: CADENCE });
+    await runners.get(id)!({
+      seed: config.seed - 1,
+      records: Math.min(300, config.recordsPerTrial),
+      ratePerSecond: 0,
+      cadence: CADENCE,
+    });
   }
   for (let round = 0; round < config.rounds; round++) {
     const order = ids.map((_, i) => ids[(i + round) % ids.length]!);

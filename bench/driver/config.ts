@@ -39,7 +39,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
     ? {
         quick,
         rounds: 2,
-        recordsPerTrial: 1_000,
+        recordsPerTrial: 600,
         liveRecords: 0,
         recoveryMb: [1, 10],
         mainThreadRealSeconds: 4,
@@ -47,13 +47,13 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
         scaleSessions: 500,
         importSessions: 50,
         longSessionPartials: 10_000,
-        sizeRecords: 3_000,
+        sizeRecords: 2_000,
         seed: 20_261_123,
       }
     : {
         quick,
-        rounds: 5,
-        recordsPerTrial: 5_000,
+        rounds: 4,
+        recordsPerTrial: 3_000,
         liveRecords: 200,
         recoveryMb: [1, 10, 100],
         mainThreadRealSeconds: 60,
@@ -61,7 +61,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
         scaleSessions: 10_000,
         importSessions: 200,
         longSessionPartials: 300_000,
-        sizeRecords: 81_000,
+        sizeRecords: 20_000,
         seed: 20_261_123,
       };
 }

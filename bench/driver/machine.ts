@@ -1,6 +1,6 @@
 /** The machine the numbers come from, for RESULTS.md. */
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem, release, platform } from 'node:os';
+import { cpus, loadavg, totalmem, release, platform } from 'node:os';
 
 export interface MachineInfo {
   cores: number;
@@ -9,9 +9,14 @@ export interface MachineInfo {
   os: string;
   node: string;
   chromium: string;
+  /** 1-minute load average when the run started and ended (other work on the machine skews timings). */
+  loadStart: number;
+  loadEnd: number;
 }
 
-export function machineInfo(chromiumVersion: string): MachineInfo {
+export const loadAverage = (): number => Math.round(loadavg()[0]! * 100) / 100;
+
+export function machineInfo(chromiumVersion: string, loadStart: number): MachineInfo {
   const list = cpus();
   return {
     cores: list.length,
@@ -20,6 +25,8 @@ export function machineInfo(chromiumVersion: string): MachineInfo {
     os: `${platform()} ${release()}`,
     node: process.version,
     chromium: chromiumVersion,
+    loadStart,
+    loadEnd: loadAverage(),
   };
 }
 

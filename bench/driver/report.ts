@@ -139,6 +139,7 @@ export function writeResultsMarkdown(path: string, report: BenchReport): void {
         'profile filesystem',
         'cross-origin isolated',
         'clock resolution',
+        'load average (1 min) start → end',
       ],
       [
         [
@@ -151,6 +152,7 @@ export function writeResultsMarkdown(path: string, report: BenchReport): void {
           report.profileFs,
           String(report.crossOriginIsolated),
           `${report.clockResolutionUs} µs`,
+          `${m.loadStart} → ${m.loadEnd}`,
         ],
       ],
     ),
