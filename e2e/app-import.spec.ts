@@ -115,6 +115,15 @@ test('the list pages through many sessions, newest first, with Load more', async
   await page.getByRole('button', { name: /^Load more \(20 more\)/ }).click();
   await expect(items).toHaveCount(count);
   await expect(page.getByRole('button', { name: /^Load more/ })).toHaveCount(0);
+  // Export all: one JSON file with every session.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export all' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^scribe-vault-export_.*\.json$/);
+  const all = JSON.parse(await readDownload(download)) as typeof file;
+  expect(all.sessions.map((s) => s.id).sort()).toEqual(file.sessions.map((s) => s.id).sort());
+  expect(all.sessions.find((s) => s.id === 'paged-7')!.utterances).toEqual(file.sessions[7]!.utterances);
   // Text search across sessions.
   await page.getByLabel('Search sessions').fill('quokka42x');
   await expect(items).toHaveCount(1);
