@@ -2,7 +2,7 @@
  * Crash matrix: a Demo session driven through the UI is killed at seeded random moments — the
  * renderer via CDP Page.crash, or the whole browser via SIGKILL — and after a reload the recovered
  * transcript must hold every record the worker acknowledged before the crash, in order, once, with
- * no corrupt text. CRASH_POINTS (default 52) and CRASH_SEED choose the size and the moments; the
+ * no corrupt text. CRASH_POINTS (default 50) and CRASH_SEED choose the size and the moments; the
  * nightly script runs hundreds.
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -24,14 +24,14 @@ import {
   type Vault,
 } from './helpers/vault.ts';
 
-const TOTAL = Math.max(2, Number(process.env.CRASH_POINTS ?? 52));
+const TOTAL = Math.max(2, Number(process.env.CRASH_POINTS ?? 50));
 const SEED = Number(process.env.CRASH_SEED ?? 20_261_123);
 /** About a quarter of the crash points SIGKILL the browser (each costs a relaunch). */
 const KILL_POINTS = Math.max(1, Math.round(TOTAL / 4));
 const RENDERER_POINTS = TOTAL - KILL_POINTS;
 const PER_TEST = 8;
 /** Longest wait after the first acknowledged record before crashing, ms (the replay runs ~20× real time). */
-const MAX_DELAY_MS = 2500;
+const MAX_DELAY_MS = 1500;
 
 function groups(total: number, size: number): number[][] {
   const out: number[][] = [];

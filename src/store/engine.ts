@@ -10,7 +10,7 @@
  */
 import type { ByteFile } from '../core/byte-file.ts';
 import { FlushPolicy, type FlushPolicyOptions, type FlushReason } from '../core/flush-policy.ts';
-import { encodeFrame, encodeFrames } from '../core/framing.ts';
+import { encodeFrames } from '../core/framing.ts';
 import type {
   CheckpointRecord,
   FinalRecord,
@@ -302,18 +302,19 @@ export class VaultEngine {
       if (session.stopped) return duplicate;
     }
 
-    let frame: Uint8Array;
-    try {
-      frame = encodeFrame(record);
-    } catch (error) {
-      throw new PersistenceError('internal', `Cannot store this record: ${(error as Error).message}`);
-    }
     const rotateFor = this.rotation.shouldRotate(
       { bytes: log.size, openedAt: log.current.openedAt },
-      frame.length,
+      frameBytesUpperBound(record),
     );
     if (rotateFor) await this.rotate(rotateFor);
-    this.requireLog().append(frame, record);
+    try {
+      this.requireLog().append(record);
+    } catch (error) {
+      if (error instanceof RangeError) {
+        throw new PersistenceError('internal', `Cannot store this record: ${error.message}`);
+      }
+      throw error;
+    }
 
     this.counters.written++;
     if (record.type === 'partial') this.counters.partials++;
@@ -441,7 +442,7 @@ export class VaultEngine {
       finals: folded.finals.length,
     };
     try {
-      this.requireLog().append(encodeFrame(cp), cp);
+      this.requireLog().append(cp);
       this.flushNow('control');
     } catch {
       // The WAL CHECKPOINT is informational (the session file carries its own): a full disk here loses nothing.
@@ -691,7 +692,7 @@ export class VaultEngine {
         seq: (live?.lastSeq ?? 0) + 1,
         at: this.now(),
       };
-      log.append(encodeFrame(tombstone), tombstone);
+      log.append(tombstone);
       this.flushNow('control');
       rewritten = await log.purge(id);
     }
@@ -1043,6 +1044,19 @@ export class VaultEngine {
   ): Promise<void> {
     await this.deps.meta.appendAudit({ at: this.now(), action, sessionId, outcome: 'ok', counts });
   }
+}
+
+/** A cheap bound on a record's full frame size (header + fields + UTF-8 text ≤ 3 bytes per UTF-16 unit). */
+function frameBytesUpperBound(record: WalRecord): number {
+  const text =
+    record.type === 'partial' || record.type === 'final'
+      ? record.text.length
+      : record.type === 'session-start'
+        ? record.title.length + record.source.length + record.lang.length
+        : record.type === 'session-stop'
+          ? record.reason.length
+          : 0;
+  return 96 + record.sessionId.length + 3 * text;
 }
 
 function ringEntryOf(record: PartialRecord | FinalRecord): RingEntry {

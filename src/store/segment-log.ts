@@ -52,9 +52,12 @@ export class SegmentLog {
     return this.writer.size;
   }
 
-  /** One write() of an encoded frame. Throws (e.g. QuotaExceededError) without leaving a torn frame. */
-  append(frame: Uint8Array, record: WalRecord): void {
-    this.writer.appendEncoded(frame);
+  /**
+   * One write() of the record's frame (a PARTIAL_DELTA when it extends its utterance's previous partial
+   * in this segment). Throws (e.g. QuotaExceededError) without leaving a torn frame.
+   */
+  append(record: WalRecord): void {
+    this.writer.append(record);
     if (record.type !== 'checkpoint') {
       const prev = this.current.maxSeq.get(record.sessionId) ?? -1;
       if (record.seq > prev) this.current.maxSeq.set(record.sessionId, record.seq);
