@@ -1,11 +1,13 @@
 /**
  * Seeded fuzzing of the segment reader: 100k+ buffers of random bytes, frame-like noise and
- * mutated valid segments. The reader must never throw or hang, and its result must stay
+ * mutated valid segments (self-contained frames and SegmentWriter's delta-encoded ones). The reader must never throw or hang, and its result must stay
  * consistent (tiling, validEnd, every returned record re-encodes to its exact bytes).
  * A failure prints the seed and case number so it can be replayed.
  */
 import { describe, expect, it } from 'vitest';
+import { MemoryByteFile } from '../src/core/byte-file.ts';
 import { MAGIC_BYTE_0, MAGIC_BYTE_1, encodeFrame, encodeFrames, readSegment } from '../src/core/framing.ts';
+import { SegmentWriter } from '../src/core/segment-writer.ts';
 import { mulberry32, sampleRecords } from './helpers/sample-records.ts';
 import { segmentReadViolation } from './helpers/segment-invariants.ts';
 
@@ -37,9 +39,22 @@ function frameLikeNoise(rand: Rand, length: number): Uint8Array {
   return bytes;
 }
 
-const CORPUS = [1, 2, 3].map((seed) =>
-  encodeFrames(sampleRecords({ seed, sessions: 2, utterances: 1, partialsPerUtterance: 3 })),
-);
+/** Segments as SegmentWriter writes them: most partials are PARTIAL_DELTA frames chained on earlier ones. */
+function deltaSegment(seed: number): Uint8Array {
+  const file = new MemoryByteFile();
+  const writer = new SegmentWriter(file, 0, { keyframeInterval: 4 });
+  for (const record of sampleRecords({ seed, sessions: 2, utterances: 1, partialsPerUtterance: 6 })) {
+    writer.append(record);
+  }
+  return file.bytes();
+}
+
+const CORPUS = [
+  ...[1, 2, 3].map((seed) =>
+    encodeFrames(sampleRecords({ seed, sessions: 2, utterances: 1, partialsPerUtterance: 3 })),
+  ),
+  ...[4, 5].map(deltaSegment),
+];
 
 /** A valid segment with 1–6 random edits: bit flips, byte stores, inserts, deletes, cuts, duplicated spans. */
 function mutatedSegment(rand: Rand): Uint8Array {
@@ -86,6 +101,8 @@ describe('reader fuzz', () => {
     const rand = mulberry32(SEED);
     let recordsSeen = 0;
     let skippedSeen = 0;
+    let deltasSeen = 0;
+    let missingBaseSeen = 0;
     const deadline = Date.now() + 45_000;
     for (let c = 0; c < CASES; c++) {
       const bytes = fuzzCase(rand);
@@ -94,6 +111,8 @@ describe('reader fuzz', () => {
         const result = readSegment(bytes);
         recordsSeen += result.records.length;
         skippedSeen += result.skipped.length;
+        deltasSeen += result.records.filter((r) => r.delta).length;
+        missingBaseSeen += result.skipped.filter((r) => r.reason === 'missing-base').length;
         violation = segmentReadViolation(bytes, result);
       } catch (error) {
         violation = `threw ${String(error)}`;
@@ -104,6 +123,9 @@ describe('reader fuzz', () => {
     // The corpus mutations must leave intact frames to find, and the noise must be reported.
     expect(recordsSeen).toBeGreaterThan(CASES / 10);
     expect(skippedSeen).toBeGreaterThan(CASES / 2);
+    // Delta frames were rebuilt from their bases, and cut off from them.
+    expect(deltasSeen).toBeGreaterThan(CASES / 100);
+    expect(missingBaseSeen).toBeGreaterThan(CASES / 100);
   });
 
   it('is reproducible: the same seed gives the same cases', () => {
