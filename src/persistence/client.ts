@@ -252,8 +252,8 @@ export class WorkerPersistenceClient implements PersistenceClient {
           }
           continue;
         }
-        if (result.error.code === 'unknown-session' || result.error.code === 'internal') {
-          // Deleted in another tab (or a record the worker can never store): drop that session's queue.
+        if (result.error.code === 'unknown-session') {
+          // Deleted (e.g. from another tab) or never started here: drop that session's queue.
           const bad = this.queue[0]!.record.sessionId;
           const error = new PersistenceError(result.error.code, result.error.message);
           for (let i = this.queue.length - 1; i >= 0; i--) {
@@ -263,7 +263,7 @@ export class WorkerPersistenceClient implements PersistenceClient {
           this.localMeta.delete(bad);
           continue;
         }
-        // Disk full / file locked: keep everything, tell the UI, retry later.
+        // Disk full, file locked or any other failure: keep everything, tell the UI, retry later.
         const firstTime = this.blockedBy === null;
         this.blockedBy = result.error.code;
         if (firstTime && result.error.code !== 'quota-exceeded' && result.error.code !== 'file-locked') {

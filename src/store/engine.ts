@@ -265,7 +265,13 @@ export class VaultEngine {
   appendBatch(records: WalRecord[]): Promise<AppendBatchResult> {
     return this.serial(async () => {
       const acks: Ack[] = [];
-      await this.retryStoppedCheckpoints();
+      try {
+        await this.retryStoppedCheckpoints();
+      } catch (error) {
+        const typed = classifyStorageError(error, 'writing a session file');
+        this.emit({ type: 'error', error: typed.info });
+        return { acks, error: typed.info };
+      }
       for (const record of records) {
         try {
           acks.push(await this.appendOne(record));
