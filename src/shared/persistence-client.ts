@@ -69,9 +69,19 @@ export interface PersistenceClient {
   readonly recovery: RecoveryReport;
   readonly writerId: string;
 
+  /**
+   * Resolves once the SESSION_START is stored — or at once while storage is failing (disk full): the
+   * record then waits in the pending queue and the session records in memory meanwhile.
+   */
   startSession(input: StartSessionInput): Promise<SessionMeta>;
+  /**
+   * Each append resolves with the worker's ack once the record is write()n. While storage fails the
+   * promise stays pending (the record is kept, in order, and retried); do not await appends one by one
+   * on a live path. Rejects with code 'unknown-session' if the session was deleted (e.g. in another tab).
+   */
   appendPartial(sessionId: string, input: PartialInput): Promise<Ack>;
   appendFinal(sessionId: string, input: FinalInput): Promise<Ack>;
+  /** Like startSession: resolves when stored, or at once with status 'stopped' while the stop waits in the queue. */
   stopSession(sessionId: string): Promise<SessionMeta>;
 
   listSessions(query: ListQuery): Promise<ListPage>;
