@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactRecords } from '../src/core/compact.ts';
-import { encodeFrame, readSegment } from '../src/core/framing.ts';
+import { MemoryByteFile } from '../src/core/byte-file.ts';
+import { readSegment } from '../src/core/framing.ts';
 import type { WalRecord } from '../src/core/records.ts';
 import { SegmentWriter } from '../src/core/segment-writer.ts';
 import { FsByteFile } from '../tools/fs-byte-file.ts';
@@ -20,6 +21,7 @@ let dir: string;
 let records: WalRecord[];
 let cleanPath: string;
 let damagedPath: string;
+let damagedIndex: number;
 let damagedOffset: number;
 let damagedLength: number;
 
@@ -50,12 +52,13 @@ beforeAll(() => {
   records.push({ type: 'session-delete', sessionId: deletedId, seq: 1000, at: records.at(-1)!.at + 10 });
   cleanPath = path.join(dir, '1.wal');
   const writer = new SegmentWriter(FsByteFile.open(cleanPath, 'create'));
-  for (const record of records) writer.append(record);
+  const appended = records.map((record) => writer.append(record));
   writer.close();
-  // A copy with one byte damaged inside the 6th record.
+  // A copy with one byte damaged inside the first FINAL (never a delta's base: only it is lost).
+  damagedIndex = records.findIndex((r) => r.type === 'final');
   const bytes = new Uint8Array(fs.readFileSync(cleanPath));
-  damagedOffset = records.slice(0, 5).reduce((sum, r) => sum + encodeFrame(r).length, 0);
-  damagedLength = encodeFrame(records[5]).length;
+  damagedOffset = appended[damagedIndex].offset;
+  damagedLength = appended[damagedIndex].length;
   bytes[damagedOffset + 20] ^= 0x40;
   damagedPath = path.join(dir, 'damaged.wal');
   fs.writeFileSync(damagedPath, bytes);
@@ -87,13 +90,24 @@ describe('wal CLI as a child process', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(records.length);
-    expect(lines[5]).toEqual({
+    expect(lines[damagedIndex]).toEqual({
       file: damagedPath,
       offset: damagedOffset,
       length: damagedLength,
       skipped: 'bad-crc',
     });
-    expect(lines.filter((l) => l.record).map((l) => l.record)).toEqual(records.filter((_, i) => i !== 5));
+    expect(lines.filter((l) => l.record).map((l) => l.record)).toEqual(
+      records.filter((_, i) => i !== damagedIndex),
+    );
+    // Partials stored as PARTIAL_DELTA frames come back whole, marked with what the frame held.
+    const deltas = lines.filter((l) => l.delta);
+    expect(deltas.length).toBeGreaterThan(0);
+    for (const line of deltas) {
+      expect(line.record.type).toBe('partial');
+      const { baseSeq, prefixBytes, suffixBytes } = line.delta;
+      expect(baseSeq).toBeLessThan(line.record.seq);
+      expect(prefixBytes + suffixBytes).toBe(new TextEncoder().encode(line.record.text).length);
+    }
   });
 
   it('compact: writes a clean segment equal to compactRecords of the input', () => {
@@ -104,9 +118,15 @@ describe('wal CLI as a child process', () => {
     const expected = compactRecords(records);
     expect(expected.length).toBeLessThan(records.length / 3);
     expect(result.stdout).toContain(`${expected.length} of ${records.length} records kept`);
-    const read = readSegment(new Uint8Array(fs.readFileSync(out)));
+    const compacted = new Uint8Array(fs.readFileSync(out));
+    const read = readSegment(compacted);
     expect(read.skipped).toEqual([]);
     expect(read.records.map((r) => r.record)).toEqual(expected);
+    // Written as the app writes a segment: the same frames (full or delta) as a SegmentWriter's.
+    const reference = new MemoryByteFile();
+    const writer = new SegmentWriter(reference, 0);
+    for (const record of expected) writer.append(record);
+    expect(compacted).toEqual(reference.bytes());
     expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
@@ -129,10 +149,15 @@ describe('wal CLI commands in-process', () => {
     const body = stdout.slice(1);
     expect(body).toHaveLength(records.length);
     expect(body[0]).toMatch(/^\s+0 session-start\s+s-\S+ #0 \d{4}-\d\d-\d\dT[\d:.]+Z title=/);
-    expect(body[5]).toBe(
+    expect(body[damagedIndex]).toBe(
       `${String(damagedOffset).padStart(9)} SKIPPED        ${damagedLength} bytes (bad-crc)`,
     );
     expect(body.filter((l) => / final /.test(l))[0]).toMatch(/utt=0 \d+-\d+ms conf=[\d.-]+ ".+"$/);
+    // A partial stored as a delta frame is still a partial, with its base and stored bytes noted.
+    const deltaLines = body.filter((l) => l.includes('(delta base='));
+    expect(deltaLines.length).toBeGreaterThan(0);
+    for (const line of deltaLines)
+      expect(line).toMatch(/ partial +s-\S+ #\d+ .* \(delta base=#\d+, \+\d+ bytes\) ".*"$/);
     // Long texts are cut to 60 characters.
     expect(body.every((l) => l.length < 260)).toBe(true);
   });
@@ -153,6 +178,11 @@ describe('wal CLI commands in-process', () => {
     expect(text).toContain(
       `bytes: ${size} total, ${payload} payload, ${records.length * 12} frame overhead, 0 skipped`,
     );
+    const read = readSegment(new Uint8Array(fs.readFileSync(cleanPath)));
+    const deltas = read.records.filter((r) => r.delta);
+    expect(deltas.length).toBeGreaterThan(0);
+    const deltaBytes = deltas.reduce((sum, r) => sum + r.length, 0);
+    expect(text).toContain(`partials stored as deltas: ${deltas.length} frames, ${deltaBytes} bytes`);
   });
 
   it('rejects bad arguments with usage and status 2', () => {

@@ -12,7 +12,8 @@ export const USAGE = `Usage: npm run wal -- <command> FILE...
 
 Commands:
   inspect FILE... [--json]   one line per record and per skipped byte range
-                             (--json: one JSON object per line)
+                             (--json: one JSON object per line; partials stored as
+                             delta frames show their base seq and stored text bytes)
   verify FILE...             check every frame; exit 0 when clean, 1 when anything was skipped
   stats FILE...              records by type, sessions, bytes (files read as one WAL, in order)
   compact IN... --out OUT    write a new segment without deleted sessions and superseded partials

@@ -4,7 +4,12 @@
  */
 import fs from 'node:fs';
 import { compactRecords } from '../src/core/compact.ts';
-import { FRAME_HEADER_BYTES, readSegmentFile, type SegmentReadResult } from '../src/core/framing.ts';
+import {
+  FRAME_HEADER_BYTES,
+  readSegmentFile,
+  type DeltaInfo,
+  type SegmentReadResult,
+} from '../src/core/framing.ts';
 import { SegmentWriter } from '../src/core/segment-writer.ts';
 import { FsByteFile } from './fs-byte-file.ts';
 import { foldRecords } from '../src/core/recovery-fold.ts';
@@ -33,13 +38,18 @@ function isoTime(ms: number): string {
   return Number.isNaN(date.getTime()) ? `@${ms}` : date.toISOString();
 }
 
-/** The type-specific fields of a record as `name=value` pairs (text shown separately). */
-function fieldsOf(record: WalRecord): string {
+/**
+ * The type-specific fields of a record as `name=value` pairs, then its text. A partial stored as a
+ * PARTIAL_DELTA frame says so: which partial it extends and how many text bytes the frame holds.
+ */
+function fieldsOf(record: WalRecord, delta: DeltaInfo | undefined): string {
   switch (record.type) {
     case 'session-start':
       return `title=${JSON.stringify(record.title)} source=${record.source} lang=${record.lang || '-'}`;
-    case 'partial':
-      return `utt=${record.utterance} start=${record.startMs}ms ${preview(record.text)}`;
+    case 'partial': {
+      const stored = delta ? `(delta base=#${delta.baseSeq}, +${delta.suffixBytes} bytes) ` : '';
+      return `utt=${record.utterance} start=${record.startMs}ms ${stored}${preview(record.text)}`;
+    }
     case 'final':
       return (
         `utt=${record.utterance} ${record.startMs}-${record.endMs}ms ` +
@@ -57,8 +67,20 @@ function fieldsOf(record: WalRecord): string {
 /** Records and skipped ranges of a segment, in file order. */
 function entries(read: SegmentReadResult) {
   const list = [
-    ...read.records.map((r) => ({ offset: r.offset, length: r.length, record: r.record, reason: null })),
-    ...read.skipped.map((s) => ({ offset: s.offset, length: s.length, record: null, reason: s.reason })),
+    ...read.records.map((r) => ({
+      offset: r.offset,
+      length: r.length,
+      record: r.record,
+      delta: r.delta,
+      reason: null,
+    })),
+    ...read.skipped.map((s) => ({
+      offset: s.offset,
+      length: s.length,
+      record: null,
+      delta: undefined,
+      reason: s.reason,
+    })),
   ];
   return list.sort((a, b) => a.offset - b.offset);
 }
@@ -74,14 +96,20 @@ export function inspect(segments: Segment[], json: boolean, out: Out): number {
         out(
           JSON.stringify(
             entry.record
-              ? { file: path, offset: entry.offset, length: entry.length, record: entry.record }
+              ? {
+                  file: path,
+                  offset: entry.offset,
+                  length: entry.length,
+                  record: entry.record,
+                  ...(entry.delta ? { delta: entry.delta } : {}),
+                }
               : { file: path, offset: entry.offset, length: entry.length, skipped: entry.reason },
           ),
         );
       } else if (entry.record) {
         const r = entry.record;
         const head = `${String(entry.offset).padStart(9)} ${r.type.padEnd(14)} ${r.sessionId} #${r.seq} ${isoTime(r.at)}`;
-        const fields = fieldsOf(r);
+        const fields = fieldsOf(r, entry.delta);
         out(fields ? `${head} ${fields}` : head);
       } else {
         out(`${String(entry.offset).padStart(9)} SKIPPED        ${entry.length} bytes (${entry.reason})`);
@@ -145,20 +173,32 @@ export function stats(segments: Segment[], out: Out): number {
   let framed = 0;
   let damaged = 0;
   let frames = 0;
+  let deltaFrames = 0;
+  let deltaBytes = 0;
   for (const { read } of segments) {
     total += read.totalBytes;
     damaged += skippedBytes(read);
-    for (const r of read.records) framed += r.length;
+    for (const r of read.records) {
+      framed += r.length;
+      if (r.delta) {
+        deltaFrames++;
+        deltaBytes += r.length;
+      }
+    }
     frames += read.records.length;
   }
   const payload = framed - frames * FRAME_HEADER_BYTES;
   out(`bytes: ${total} total, ${payload} payload, ${framed - payload} frame overhead, ${damaged} skipped`);
   if (frames > 0) out(`  average record ${(framed / frames).toFixed(1)} bytes`);
+  if (deltaFrames > 0) {
+    out(`  partials stored as deltas: ${deltaFrames} frames, ${deltaBytes} bytes`);
+  }
   return EXIT_OK;
 }
 
 /**
- * Writes the compacted records of all inputs (in order) to a new segment at `outPath`: first to a
+ * Writes the compacted records of all inputs (in order) to a new segment at `outPath` through a
+ * SegmentWriter, so partials are full or delta frames exactly as the app writes them: first to a
  * temporary file next to it, read back and checked, then renamed over, so a crash or a failed check
  * never leaves a half-written OUT (and OUT may be one of the inputs, which are already in memory).
  */
