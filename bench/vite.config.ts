@@ -23,6 +23,6 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     // On a loaded 2-core machine Rolldown warns that plugins are slow; that is noise in bench output.
-    rolldownOptions: { checks: { pluginTimings: false } },
+    rolldownOptions: { checks: { pluginTimings: false, bundlerTimings: false } },
   },
 });

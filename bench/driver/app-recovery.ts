@@ -19,7 +19,12 @@ export async function buildApp(): Promise<void> {
     root: repoRoot,
     configFile: `${repoRoot}vite.config.ts`,
     logLevel: 'warn',
-    build: { outDir: appDist, emptyOutDir: true },
+    build: {
+      outDir: appDist,
+      emptyOutDir: true,
+      // Slow-plugin warnings from a loaded machine are noise here.
+      rolldownOptions: { checks: { pluginTimings: false, bundlerTimings: false } },
+    },
   });
 }
 

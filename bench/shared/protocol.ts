@@ -31,7 +31,8 @@ export const PEER_LABELS: Record<PeerKind, string> = {
   'scribe-engine':
     "Scribe Vault engine (src/store/engine.ts + the worker's OPFS/IndexedDB adapters) hosted in a bench worker: appendBatch([record]) per record, no Comlink hop",
   'wal-writer': 'Scribe Vault WAL codec (SegmentWriter over OPFS, in a bench worker)',
-  'opfs-raw': 'Raw OPFS write() of the pre-encoded frames',
+  'opfs-raw':
+    'Raw OPFS write() of the same frames the WAL writer produces, pre-encoded (no encoding, no CRC)',
   'opfs-jsonl': 'JSON lines on OPFS',
   'idb-put': 'IndexedDB, one put per record (default durability)',
   'idb-put-relaxed': "IndexedDB, one put per record (durability 'relaxed')",

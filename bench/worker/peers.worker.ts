@@ -4,7 +4,7 @@
  * crosses postMessage inside a timed loop.
  */
 import * as Comlink from 'comlink';
-import { encodeFrame } from '../../src/core/framing.ts';
+import { SegmentEncoder } from '../../src/core/segment-encoder.ts';
 import type { WalRecord } from '../../src/core/records.ts';
 import { SegmentWriter } from '../../src/core/segment-writer.ts';
 import type { PeerKind, PeersWorkerApi, TrialOptions, TrialResult } from '../shared/protocol.ts';
@@ -17,6 +17,11 @@ import { jsonLinesStore, openBenchFile, rawBytesStore } from './opfs-stores.ts';
 import { runTrial, type RecordStore } from './trial.ts';
 
 let trialCounter = 0;
+
+function segmentFrames(records: readonly WalRecord[]): Uint8Array[] {
+  const encoder = new SegmentEncoder();
+  return records.map((r) => encoder.encode(r));
+}
 
 async function walWriterStore(name: string, records: readonly WalRecord[]): Promise<RecordStore> {
   const { handle, remove } = await openBenchFile(name);
@@ -41,8 +46,9 @@ async function openStore(kind: PeerKind, name: string, records: readonly WalReco
     case 'wal-writer':
       return walWriterStore(name, records);
     case 'opfs-raw':
-      // Pre-encoded before the clock starts: only the write() calls are timed.
-      return rawBytesStore(name, records.map(encodeFrame));
+      // The very bytes the WAL writer produces (SegmentEncoder: delta partials), pre-encoded before
+      // the clock starts: only the write() calls are timed.
+      return rawBytesStore(name, segmentFrames(records));
     case 'opfs-jsonl':
       return jsonLinesStore(name, records);
     case 'idb-put':

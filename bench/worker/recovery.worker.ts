@@ -7,7 +7,8 @@
  * One worker instance per step; the page terminates it afterwards.
  */
 import * as Comlink from 'comlink';
-import { encodeFrame, readSegment } from '../../src/core/framing.ts';
+import { readSegment } from '../../src/core/framing.ts';
+import { SegmentEncoder } from '../../src/core/segment-encoder.ts';
 import type { WalRecord } from '../../src/core/records.ts';
 import { RecoveryFold, utterancesOf } from '../../src/core/recovery-fold.ts';
 import { DEFAULT_ROTATION_POLICY } from '../../src/core/rotation-policy.ts';
@@ -36,6 +37,30 @@ async function sqliteModules() {
     import('./sqlite-stores.ts'),
   ]);
   return { init, stores };
+}
+
+/**
+ * Frames exactly as the WAL writer lays them out: one SegmentEncoder per segment (partials become
+ * PARTIAL_DELTA frames against the previous partial of their utterance), a new segment when the next
+ * frame would pass the rotation size.
+ */
+class SegmentedFrames {
+  private encoder = new SegmentEncoder();
+  private used = 0;
+  constructor(private readonly segmentMax: number) {}
+  /** The frame of `record`, and whether it starts a new segment. */
+  next(record: WalRecord): { frame: Uint8Array; startsSegment: boolean } {
+    let frame = this.encoder.encode(record);
+    let startsSegment = false;
+    if (this.used > 0 && this.used + frame.length > this.segmentMax) {
+      this.encoder = new SegmentEncoder();
+      frame = this.encoder.encode(record);
+      this.used = 0;
+      startsSegment = true;
+    }
+    this.used += frame.length;
+    return { frame, startsSegment };
+  }
 }
 
 /** Calls `each` with successive records until `enough()` says stop; sessions of RECORDS_PER_SESSION. */
@@ -70,12 +95,13 @@ const api: RecoveryWorkerApi = {
       used = 0;
     };
     const pendingWrites: Array<Uint8Array> = [];
+    const frames = new SegmentedFrames(segmentMax);
     const records = generate(
       seed,
       () => written >= target,
       (record) => {
-        const frame = encodeFrame(record);
-        if (used + frame.length > segmentMax) {
+        const { frame, startsSegment } = frames.next(record);
+        if (startsSegment) {
           pendingWrites.push(segment.slice(0, used));
           segment = new Uint8Array(segmentMax);
           used = 0;
@@ -152,13 +178,14 @@ const api: RecoveryWorkerApi = {
     // Same records as the WAL of this size: stop at the same encoded byte count.
     const target = targetMiB * MIB;
     let walBytes = 0;
+    const frames = new SegmentedFrames(DEFAULT_ROTATION_POLICY.maxBytes);
     let inBatch = 0;
     db.exec('BEGIN');
     const records = generate(
       seed,
       () => walBytes >= target,
       (record) => {
-        walBytes += encodeFrame(record).length;
+        walBytes += frames.next(record).frame.length;
         insert.bind(stores.recordRow(record)).stepReset();
         if (++inBatch === 10_000) {
           db.exec('COMMIT; BEGIN');
