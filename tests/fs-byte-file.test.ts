@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryByteFile, type ByteFile } from '../src/core/byte-file.ts';
-import { encodeFrames, readSegmentFile } from '../src/core/framing.ts';
+import { readSegmentFile } from '../src/core/framing.ts';
 import { SegmentWriter } from '../src/core/segment-writer.ts';
 import { FsByteFile } from '../tools/fs-byte-file.ts';
 import { mulberry32, sampleRecords } from './helpers/sample-records.ts';
@@ -93,7 +93,11 @@ describe('FsByteFile', () => {
     const writer = new SegmentWriter(FsByteFile.open(file, 'create'));
     for (const record of records) writer.append(record);
     writer.close();
-    expect(new Uint8Array(fs.readFileSync(file))).toEqual(encodeFrames(records));
+    // Byte-identical to the same records appended to an in-memory file (delta frames included).
+    const inMemory = new MemoryByteFile();
+    const memoryWriter = new SegmentWriter(inMemory);
+    for (const record of records) memoryWriter.append(record);
+    expect(new Uint8Array(fs.readFileSync(file))).toEqual(inMemory.bytes());
     const reader = FsByteFile.open(file, 'r');
     const result = readSegmentFile(reader);
     reader.close();
