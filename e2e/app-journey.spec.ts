@@ -140,3 +140,26 @@ test('keyboard shortcut Ctrl+Enter starts and stops', async ({ page }) => {
   await waitUntilIdle(page);
   await expect(page.getByText('Shortcut:')).toBeVisible();
 });
+
+test('the live log follows new text until the user scrolls up', async ({ page }) => {
+  await openApp(page);
+  const lines = Array.from({ length: 60 }, (_, i) => `Line ${i + 1} of a long replay.`);
+  await startDemo(page, { file: { name: 'long.txt', text: lines.join('\n') }, speed: '20×' });
+  const box = log(page);
+  await expect.poll(() => finalLines(page).count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(25);
+  const gap = () => box.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+  expect(await gap()).toBeLessThanOrEqual(40); // following the newest line
+
+  await box.hover();
+  await page.mouse.wheel(0, -100_000);
+  await expect.poll(() => box.evaluate((el) => el.scrollTop)).toBe(0);
+  await expect(page.getByRole('button', { name: 'Jump to latest ↓' })).toBeVisible();
+  const countBefore = await finalLines(page).count();
+  await expect.poll(() => finalLines(page).count()).toBeGreaterThan(countBefore + 5);
+  expect(await box.evaluate((el) => el.scrollTop)).toBe(0); // not yanked back down
+
+  await page.getByRole('button', { name: 'Jump to latest ↓' }).click();
+  await expect(page.getByRole('button', { name: 'Jump to latest ↓' })).toHaveCount(0);
+  await waitUntilIdle(page);
+  expect(await gap()).toBeLessThanOrEqual(40);
+});

@@ -17,20 +17,36 @@ interface Props {
 export function LiveLog({ transcript, recording }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [following, setFollowing] = useState(true);
+  /** Read by the layout effect, which must see a scroll-up that happened since the last render. */
+  const followingRef = useRef(true);
+
+  const follow = (value: boolean) => {
+    followingRef.current = value;
+    setFollowing(value);
+  };
 
   useLayoutEffect(() => {
     const el = box.current;
-    if (el && following) el.scrollTop = el.scrollHeight;
+    if (el && followingRef.current) el.scrollTop = el.scrollHeight;
   }, [transcript, following]);
 
+  // Scroll position alone is ambiguous while text streams in (a new line can land between the user's
+  // scroll and its event), so the intent to read back is taken from the input itself.
+  const onWheel = (event: WheelEvent) => {
+    if (event.deltaY < 0) follow(false);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'PageUp' || event.key === 'ArrowUp' || event.key === 'Home') follow(false);
+  };
   const onScroll = () => {
     const el = box.current;
     if (!el) return;
-    setFollowing(el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_THRESHOLD_PX);
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_THRESHOLD_PX;
+    if (atBottom !== followingRef.current) follow(atBottom);
   };
 
   const jump = () => {
-    setFollowing(true);
+    follow(true);
     const el = box.current;
     if (el) el.scrollTop = el.scrollHeight;
   };
@@ -45,6 +61,10 @@ export function LiveLog({ transcript, recording }: Props) {
         aria-live="polite"
         tabIndex={0}
         onScroll={onScroll}
+        onWheel={onWheel}
+        onKeyDown={onKeyDown}
+        onTouchStart={() => follow(false)}
+        onTouchEnd={onScroll}
       >
         {transcript.lines.length === 0 ? (
           <p class="placeholder">
