@@ -34,6 +34,7 @@ class HandleFile implements ByteFile {
   }
   write(offset: number, data: Uint8Array): number {
     this.assertOpen();
+    this.store.spendIo();
     const growth = Math.max(0, offset + data.length - this.file.size());
     if (this.store.quotaBytes !== null && this.store.totalBytes() + growth > this.store.quotaBytes) {
       throw quotaError();
@@ -42,6 +43,7 @@ class HandleFile implements ByteFile {
   }
   truncate(size: number): void {
     this.assertOpen();
+    this.store.spendIo();
     this.file.truncate(size);
   }
   flush(): void {
@@ -64,6 +66,11 @@ export class MemoryFileStore implements FileStore {
   private readonly openPaths = new Set<string>();
   /** Total bytes across all files that writes may reach (null: unlimited). */
   quotaBytes: number | null = null;
+  /**
+   * Crash injection: when set, each mutating operation (open, write, truncate, remove) spends one unit;
+   * at zero every further one throws, as if the context had died at that exact step.
+   */
+  ioBudget: number | null = null;
   /** Every file that ever existed, kept for privacy scans of removed files' last contents. */
   readonly removedContents: Uint8Array[] = [];
 
@@ -87,7 +94,14 @@ export class MemoryFileStore implements FileStore {
     return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  spendIo(): void {
+    if (this.ioBudget === null) return;
+    if (this.ioBudget <= 0) throw new Error('simulated crash: no more I/O');
+    this.ioBudget--;
+  }
+
   async open(path: string): Promise<ByteFile> {
+    this.spendIo();
     if (this.openPaths.has(path)) throw lockedError(path);
     let file = this.files.get(path);
     if (!file) {
@@ -109,6 +123,7 @@ export class MemoryFileStore implements FileStore {
   }
 
   async remove(path: string): Promise<void> {
+    this.spendIo();
     const prefix = `${path}/`;
     for (const [p, f] of [...this.files]) {
       if (p === path || p.startsWith(prefix)) {
