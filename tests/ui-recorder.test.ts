@@ -122,6 +122,26 @@ describe('Recorder', () => {
     });
   });
 
+  it('shows a failed append until records are acknowledged again', async () => {
+    const client = new FakeClient();
+    const scheduler = new FakeScheduler();
+    const recorder = new Recorder(client);
+    const original = client.appendPartial.bind(client);
+    let failing = true;
+    client.appendPartial = async (id, input) => {
+      if (failing) throw new Error('Storage is full');
+      return original(id, input);
+    };
+    await recorder.start(demo('one two three four', scheduler), 'Demo');
+    scheduler.advance(20);
+    await flush();
+    expect(recorder.state.error).toBe('Not saved yet: Storage is full');
+    failing = false;
+    scheduler.advance(20);
+    await flush();
+    expect(recorder.state.error).toBeNull();
+  });
+
   it('stops the source when no session can be created', async () => {
     const client = new FakeClient();
     client.failStart = new Error('Storage is full');

@@ -51,6 +51,8 @@ export class Recorder {
   private source: TranscriptSource | null = null;
   private queued: Array<PartialEvent | FinalEvent> = [];
   private fatalError = false;
+  /** The error shown for a failed append, cleared by the next acknowledged one. */
+  private appendError: string | null = null;
   /** Settles when the current recording has fully ended (session stopped, or start failed). */
   private ended: Promise<void> = Promise.resolve();
   private resolveEnded: () => void = () => {};
@@ -178,7 +180,17 @@ export class Recorder {
             confidence: event.confidence,
           });
     // The facade keeps unacknowledged records and retries them; the durability indicator shows why.
-    done.catch((error: unknown) => this.set({ error: `Not saved yet: ${message(error)}` }));
+    // The message goes away once records are acknowledged again (e.g. space was freed).
+    done.then(
+      () => {
+        if (this.appendError !== null && this.current.error === this.appendError) this.set({ error: null });
+        this.appendError = null;
+      },
+      (error: unknown) => {
+        this.appendError = `Not saved yet: ${message(error)}`;
+        this.set({ error: this.appendError });
+      },
+    );
   }
 
   private async finishSession(): Promise<void> {
