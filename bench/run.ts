@@ -101,7 +101,11 @@ async function main(): Promise<void> {
       goals: [],
       sections,
       extraGoals,
-      notes: [],
+      notes: [
+        'All browser work runs in one headless Chromium with a persistent profile in a temporary directory (on-disk OPFS and IndexedDB), against production builds (Vite) served from 127.0.0.1 with COOP/COEP headers (cross-origin isolated: 5 µs timer resolution, measureUserAgentSpecificMemory). The end-to-end app run serves the app build without those headers, as deployed.',
+        '`scribe-api*` time only the appends (startSession/stopSession are outside the clock: the stop also checkpoints the session into its own file, which no peer does). `scribe-engine` hosts the same engine and OPFS/IndexedDB adapters the persistence worker uses, in a bench worker, so each record can be timed without the Comlink hop; its flush() column is empty because the engine flushes by itself with the same policy.',
+        'Other processes on the machine skew absolute timings (see the load average above); contenders are interleaved so ratios stay comparable within a run.',
+      ],
     };
     report.goals = evaluateGoals(report);
     report.durationS = (Date.now() - started) / 1000;

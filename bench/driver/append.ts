@@ -92,7 +92,7 @@ export async function runAppend(
         ratePerSecond: 0,
         cadence: CADENCE,
       });
-      clockResolutionUs = result.clockResolutionUs;
+      if (Number.isFinite(result.clockResolutionUs)) clockResolutionUs = result.clockResolutionUs;
       results.get(id)!.push(result);
       log(
         `  round ${round + 1}/${config.rounds} ${id.padEnd(18)} ${((result.records / result.totalMs) * 1000).toFixed(0).padStart(8)} rec/s  p50 ${median(result.perRecordUs).toFixed(1)} µs`,

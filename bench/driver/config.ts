@@ -12,6 +12,8 @@ export interface BenchConfig {
   liveRecords: number;
   /** WAL sizes for the recovery runs, MB. */
   recoveryMb: number[];
+  /** Largest WAL size the SQLite side is also built for (it takes ~30 s per 10 MiB to prepare). */
+  recoverySqliteMaxMb: number;
   /** Main-thread impact: real-time seconds at 20 partials/s, and compressed records at 10× speed. */
   mainThreadRealSeconds: number;
   mainThreadCompressedRecords: number;
@@ -42,6 +44,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
         recordsPerTrial: 600,
         liveRecords: 0,
         recoveryMb: [1, 10],
+        recoverySqliteMaxMb: 1,
         mainThreadRealSeconds: 4,
         mainThreadCompressedRecords: 1_500,
         scaleSessions: 500,
@@ -56,6 +59,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
         recordsPerTrial: 3_000,
         liveRecords: 200,
         recoveryMb: [1, 10, 100],
+        recoverySqliteMaxMb: 100,
         mainThreadRealSeconds: 60,
         mainThreadCompressedRecords: 12_000,
         scaleSessions: 10_000,

@@ -23,6 +23,7 @@ export async function runRecovery(
     const runs: Record<'wal' | 'sqlite', Measured[]> = { wal: [], sqlite: [] };
     for (let rep = 0; rep < reps; rep++) {
       for (const kind of rep % 2 === 0 ? (['wal', 'sqlite'] as const) : (['sqlite', 'wal'] as const)) {
+        if (kind === 'sqlite' && mib > config.recoverySqliteMaxMb) continue;
         const r = await page.evaluate(([k, m, s]) => window.__bench!.recovery(k, m, s), [
           kind,
           mib,
@@ -47,7 +48,7 @@ export async function runRecovery(
       fmt.ms(sqlMs),
       fmt.ms(median(sql.map((r) => r.coldStartMs))),
       fmt.ms(median(sql.map((r) => r.pageMs))),
-      fmt.mb(sql[0]!.bytes),
+      sql[0] ? fmt.mb(sql[0].bytes) : 'n/a (skipped)',
       fmt.ratio(sqlMs / walMs),
     ]);
     if (mib === 10) {

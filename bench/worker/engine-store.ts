@@ -43,6 +43,7 @@ export async function engineStore(records: readonly WalRecord[]): Promise<Record
   const sessionId = `bench-engine-${Date.now().toString(36)}-${++sessionCounter}`;
   const own = records.map((r) => ({ ...r, sessionId }) as WalRecord);
   return {
+    durableByItself: true,
     async append(index) {
       const { error } = await engine.appendBatch([own[index]!]);
       if (error) throw new Error(`engine append failed: ${error.code}: ${error.message}`);

@@ -26,6 +26,7 @@ export async function idbStore(
   let pending: WalRecord[] = [];
   let stored = 0;
   const store: RecordStore = {
+    durableByItself: mode !== 'batch',
     async append(index) {
       const record = records[index]!;
       if (mode === 'batch') {

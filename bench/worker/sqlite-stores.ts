@@ -167,6 +167,7 @@ export async function sqliteStore(
   const insert: PreparedStatement = db.prepare(INSERT);
   let inTxn = false;
   return {
+    durableByItself: mode === 'autocommit',
     append(index) {
       if (mode === 'txn' && !inTxn) {
         db.exec('BEGIN');

@@ -8,6 +8,11 @@ import type { WalRecord } from '../../src/core/records.ts';
 import type { FlushCadence, PeerKind, TrialOptions, TrialResult } from '../shared/protocol.ts';
 
 export interface RecordStore {
+  /**
+   * The store makes records durable on its own (a commit per record, or the engine's own flush
+   * policy): the trial never calls flush() and reports no flush timings.
+   */
+  readonly durableByItself?: boolean;
   /** Stores record `index` of the stream (durably on arrival, or buffered, per the contender). */
   append(index: number): void | Promise<void>;
   /** Makes everything stored so far survive an OS crash (or commits the batch). */
@@ -65,7 +70,12 @@ export async function runTrial(
   let timer: ReturnType<typeof setInterval> | null = null;
   if (opts.ratePerSecond > 0) {
     timer = setInterval(() => {
-      if (dirty && !flushing && performance.now() - lastFlushAt >= cadence.intervalMs) {
+      if (
+        !store.durableByItself &&
+        dirty &&
+        !flushing &&
+        performance.now() - lastFlushAt >= cadence.intervalMs
+      ) {
         flushing = doFlush().finally(() => (flushing = null));
       }
     }, cadence.intervalMs / 5);
@@ -87,15 +97,16 @@ export async function runTrial(
     dirty = true;
     if (record.type === 'partial') partialsSinceFlush++;
     if (
-      (cadence.onFinal && isFlushTrigger(record)) ||
-      partialsSinceFlush >= cadence.everyPartials ||
-      (interval === 0 && t0 - lastFlushAt >= cadence.intervalMs)
+      !store.durableByItself &&
+      ((cadence.onFinal && isFlushTrigger(record)) ||
+        partialsSinceFlush >= cadence.everyPartials ||
+        (interval === 0 && t0 - lastFlushAt >= cadence.intervalMs))
     ) {
       await doFlush();
     }
     perRecordUs[i] = (performance.now() - t0) * 1000;
   }
-  if (dirty) await doFlush();
+  if (dirty && !store.durableByItself) await doFlush();
   const totalMs = performance.now() - start;
   if (timer !== null) clearInterval(timer);
   const bytes = await store.bytes();
