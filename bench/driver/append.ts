@@ -78,7 +78,7 @@ export async function runAppend(
   for (const id of ids) {
     await runners.get(id)!({
       seed: config.seed - 1,
-      records: Math.min(300, config.recordsPerTrial),
+      records: Math.min(200, config.recordsPerTrial),
       ratePerSecond: 0,
       cadence: CADENCE,
     });

@@ -19,7 +19,7 @@ export async function runRecovery(
   const rows: string[][] = [];
   const goals: GoalRow[] = [];
   for (const mib of config.recoveryMb) {
-    const reps = mib >= 100 || config.quick ? 1 : 3;
+    const reps = mib >= 100 || config.quick ? 1 : mib >= 10 ? 2 : 3;
     const runs: Record<'wal' | 'sqlite', Measured[]> = { wal: [], sqlite: [] };
     for (let rep = 0; rep < reps; rep++) {
       for (const kind of rep % 2 === 0 ? (['wal', 'sqlite'] as const) : (['sqlite', 'wal'] as const)) {
