@@ -5,12 +5,12 @@ import { VitePWA } from 'vite-plugin-pwa';
 /**
  * The Content-Security-Policy of the built app. The app makes no request of its own beyond its
  * origin: scripts, the persistence worker, styles, the sample and the manifest are all same-origin.
- * `blob:` is allowed for workers only (Vite may inline a worker as a blob) and for images/downloads.
+ * The persistence worker is a same-origin file (new URL(…, import.meta.url)), so workers need no blob:.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "worker-src 'self' blob:",
+  "worker-src 'self'",
   "style-src 'self'",
   "connect-src 'self'",
   "img-src 'self' data: blob:",
