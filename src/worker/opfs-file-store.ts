@@ -35,6 +35,8 @@ class SyncHandleFile implements ByteFile {
   }
 }
 
+const READ_RETRIES = 4;
+
 function isNotFound(error: unknown): boolean {
   return (
     error instanceof DOMException && (error.name === 'NotFoundError' || error.name === 'TypeMismatchError')
@@ -146,13 +148,19 @@ export class OpfsFileStore implements FileStore {
   }
 
   async read(path: string): Promise<Uint8Array | null> {
-    const fh = await this.fileHandle(path);
-    if (!fh) return null;
-    try {
-      return new Uint8Array(await (await fh.getFile()).arrayBuffer());
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw classifyStorageError(error, `reading ${path}`);
+    // getFile() fails while another context holds a sync handle on the file; session files are held
+    // only for the moment they are written, so a short wait usually gets through.
+    for (let attempt = 0; ; attempt++) {
+      const fh = await this.fileHandle(path);
+      if (!fh) return null;
+      try {
+        return new Uint8Array(await (await fh.getFile()).arrayBuffer());
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        const locked = error instanceof DOMException && error.name === 'NoModificationAllowedError';
+        if (!locked || attempt >= READ_RETRIES) throw classifyStorageError(error, `reading ${path}`);
+        await new Promise((resolve) => setTimeout(resolve, 25 * (attempt + 1)));
+      }
     }
   }
 
