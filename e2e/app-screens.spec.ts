@@ -38,7 +38,7 @@ for (const { name, viewport, colorScheme } of VIEWPORTS) {
     await expect(page.getByRole('list', { name: 'Transcript' })).toBeVisible();
     await shoot(page, `${name}-5-session-view`);
 
-    await page.getByRole('button', { name: 'Storage' }).click();
+    await page.getByRole('button', { name: 'Storage', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Storage', exact: true })).toBeVisible();
     await expect(page.getByText('Bytes by kind')).toBeVisible();
     await shoot(page, `${name}-6-storage`);
