@@ -127,6 +127,12 @@ describe('VaultEngine: rotation, checkpoints and segment deletion', () => {
     expect(row).toMatchObject({ status: 'stopped', finals: 2, writerId: null });
     expect(row!.bytes).toBeGreaterThan(0);
     expect(origin.meta.audit.map((e) => e.action)).toEqual(['created', 'stopped']);
+    const stats = await engine.storageStats(3);
+    expect(stats.bytes.sessions).toBe(origin.files.files.get(sessionFiles[0]!)!.size());
+    expect(stats.bytes.wal).toBe(origin.files.files.get(closed[0]!)!.size());
+    expect(stats.walSegments).toBe(1);
+    expect(stats.pendingRecords).toBe(3);
+    expect(stats.bytes.index).toBeGreaterThan(0);
   });
 });
 

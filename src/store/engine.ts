@@ -936,23 +936,35 @@ export class VaultEngine {
     return paths;
   }
 
+  /**
+   * Bytes per kind. WAL and ring files are few and are measured; session files are summed from the
+   * index rows (each row records its file's size), so the Storage view stays fast with 10,000 sessions.
+   */
   async storageStats(pendingRecords = 0): Promise<StorageStats> {
     const bytes = { wal: 0, ring: 0, sessions: 0, index: 0 };
     let walSegments = 0;
     const log = this.requireLog();
-    for (const path of await this.allFilePaths()) {
-      const size =
-        path === log.current.path
-          ? log.size
-          : path === ringPath(this.writerId)
-            ? (this.ringFile?.size() ?? 0)
-            : ((await this.deps.files.sizeOf(path).catch(() => null)) ?? 0);
-      if (path.startsWith(`${WAL_DIR}/`)) {
-        bytes.wal += size;
-        walSegments++;
-      } else if (path.startsWith(`${RING_DIR}/`)) bytes.ring += size;
-      else bytes.sessions += size;
-    }
+    const walk = async (dir: string, visit: (path: string) => Promise<void>): Promise<void> => {
+      for (const e of await this.deps.files.list(dir)) {
+        const path = `${dir}/${e.name}`;
+        if (e.kind === 'directory') await walk(path, visit);
+        else await visit(path);
+      }
+    };
+    const sizeOf = async (path: string): Promise<number> =>
+      path === log.current.path
+        ? log.size
+        : path === ringPath(this.writerId)
+          ? (this.ringFile?.size() ?? 0)
+          : ((await this.deps.files.sizeOf(path).catch(() => null)) ?? 0);
+    await walk(WAL_DIR, async (path) => {
+      bytes.wal += await sizeOf(path);
+      walSegments++;
+    });
+    await walk(RING_DIR, async (path) => {
+      bytes.ring += await sizeOf(path);
+    });
+    for (const row of await this.deps.meta.allSessions()) bytes.sessions += row.bytes;
     bytes.index = await this.deps.meta.estimateBytes();
     return {
       bytes,
