@@ -89,7 +89,7 @@ describe('VaultEngine: rotation, checkpoints and segment deletion', () => {
     // Closed segments whose records are checkpointed are gone: only a few files remain.
     const walFiles = [...origin.files.files.keys()].filter((p) => p.startsWith('wal/w1/'));
     expect(walFiles.length).toBeLessThanOrEqual(2);
-    expect([...origin.files.files.keys()].some((p) => p.startsWith('sessions/long.'))).toBe(true);
+    expect([...origin.files.files.keys()].some((p) => p.startsWith('sessions/long/'))).toBe(true);
     await engine.appendBatch([s.stop()]);
     const t = await engine.readSession('long');
     expect(t.utterances.map((u) => u.text)).toEqual(expected);
@@ -120,7 +120,7 @@ describe('VaultEngine: rotation, checkpoints and segment deletion', () => {
     await engine.appendBatch([...a.utterance(1, ['more', 'words', 'after', 'that']), a.stop()]);
     const sessionFiles = [...origin.files.files.keys()].filter((p) => p.startsWith('sessions/'));
     expect(sessionFiles).toHaveLength(1); // older generations removed
-    expect(sessionFiles[0]).toMatch(/^sessions\/a\.\d{8}\.wal$/);
+    expect(sessionFiles[0]).toMatch(/^sessions\/a\/\d{8}\.wal$/);
     const closed = [...origin.files.files.keys()].filter((p) => p.startsWith('wal/w1/'));
     expect(closed).toHaveLength(1); // only the open segment is left
     const row = await origin.meta.getSession('a');

@@ -108,7 +108,7 @@ describe('VaultEngine: index, search, reconcile, import/export, ring file', () =
     for (let u = 0; u < 6; u++) await engine.appendBatch([s.final(u, `final ${u}`)]);
     expect(events.filter((e) => e.type === 'overflow').length).toBeGreaterThan(0);
     expect((await engine.storageStats()).ringOverflows).toBeGreaterThan(0);
-    expect([...origin.files.files.keys()].some((p) => p.startsWith('sessions/big.'))).toBe(true);
+    expect([...origin.files.files.keys()].some((p) => p.startsWith('sessions/big/'))).toBe(true);
     origin.crash('w1');
     const { engine: next } = await origin.engine('w2');
     expect((await next.readSession('big')).utterances.map((u) => u.text)).toEqual(

@@ -40,7 +40,7 @@ import type { DiagnosticFile, ExportFile, ImportResult } from '../shared/persist
 import { RING_DIR, SESSIONS_DIR, WAL_DIR, parseRingName, randomId, ringPath } from './paths.ts';
 import { recoverWriter, type RecoverySink } from './recovery.ts';
 import { SegmentLog } from './segment-log.ts';
-import { listSessionFiles, readSessionFile, shredSessionFiles, writeSessionFile } from './session-files.ts';
+import { listSessionIds, readSessionFile, shredSessionFiles, writeSessionFile } from './session-files.ts';
 import { searchTextOf, sessionRecords, transcriptOf } from './session-state.ts';
 import type { Clock, FileStore, MetaStore, PeerBus, PeerMessage, Timers, WriterLocks } from './types.ts';
 
@@ -221,13 +221,13 @@ export class VaultEngine {
   /** Index rows ⇄ session files: add rows for files without one, drop rows with neither file nor live writer. */
   private async reconcile(report: RecoveryReport): Promise<void> {
     const { files, meta } = this.deps;
-    const fileIds = await listSessionFiles(files);
+    const fileIds = await listSessionIds(files);
     const rows = await meta.allSessions();
     const rowIds = new Set(rows.map((r) => r.id));
     const held = await this.deps.locks.heldWriterIds();
     let added = 0;
     let removed = 0;
-    for (const id of fileIds.keys()) {
+    for (const id of fileIds) {
       if (rowIds.has(id)) continue;
       const file = await readSessionFile(files, id);
       const folded = file ? foldRecords(file.records).sessions.get(id) : undefined;
@@ -851,7 +851,7 @@ export class VaultEngine {
   async importSessions(file: ExportFile): Promise<ImportResult> {
     let imported = 0;
     let skipped = 0;
-    const existing = await listSessionFiles(this.deps.files);
+    const existing = await listSessionIds(this.deps.files);
     for (const s of file.sessions) {
       if (this.active.has(s.id) || existing.has(s.id) || (await this.deps.meta.getSession(s.id))) {
         skipped++;

@@ -2,7 +2,7 @@
  * The OPFS layout (see docs/ARCHITECTURE.md):
  *   wal/<writerId>/<8-digit segment number>.wal   append-only WAL segments of one writer (tab)
  *   ring/<writerId>.ring                           that writer's ring-buffer snapshot
- *   sessions/<sessionId>.<8-digit generation>.wal  a session's compacted records, ending in a CHECKPOINT
+ *   sessions/<sessionId>/<8-digit generation>.wal  a session's compacted records, ending in a CHECKPOINT
  */
 export const WAL_DIR = 'wal';
 export const RING_DIR = 'ring';
@@ -34,14 +34,18 @@ export function parseRingName(name: string): string | null {
   return name.endsWith('.ring') ? name.slice(0, -'.ring'.length) : null;
 }
 
-export function sessionFilePath(sessionId: string, generation: number): string {
-  return `${SESSIONS_DIR}/${sessionId}.${pad8(generation)}.wal`;
+/** One directory per session, so reading or replacing a session's file lists only its own generations. */
+export function sessionDir(sessionId: string): string {
+  return `${SESSIONS_DIR}/${sessionId}`;
 }
 
-/** `{ sessionId, generation }` of a session file name, or null. Session ids may contain dots. */
-export function parseSessionFileName(name: string): { sessionId: string; generation: number } | null {
-  const m = /^(.+)\.(\d{8,})\.wal$/.exec(name);
-  return m ? { sessionId: m[1]!, generation: Number(m[2]) } : null;
+export function sessionFilePath(sessionId: string, generation: number): string {
+  return `${SESSIONS_DIR}/${sessionId}/${pad8(generation)}.wal`;
+}
+
+/** The generation of a session file name like `00000003.wal`, or null. */
+export function parseGenerationName(name: string): number | null {
+  return parseSegmentName(name);
 }
 
 /** Random id for writers and sessions: 16 base-36 chars from crypto.getRandomValues. */

@@ -1,5 +1,5 @@
 /**
- * Session files: `sessions/<id>.<generation>.wal` hold a session's compacted records in the WAL
+ * Session files: `sessions/<id>/<generation>.wal` hold a session's compacted records in the WAL
  * framing, ending with a CHECKPOINT record. Writing is crash-safe without rename: a new generation is
  * written in one write(), flushed and closed, and only then are older generations removed. A file is
  * complete iff its last intact record is a CHECKPOINT of that session, so a torn new generation is
@@ -7,7 +7,7 @@
  */
 import { encodeFrames, readSegment, type SkippedRange } from '../core/framing.ts';
 import type { WalRecord } from '../core/records.ts';
-import { SESSIONS_DIR, parseSessionFileName, sessionFilePath } from './paths.ts';
+import { SESSIONS_DIR, parseGenerationName, sessionDir, sessionFilePath } from './paths.ts';
 import { shredFile } from './shred.ts';
 import type { FileStore } from './types.ts';
 
@@ -20,23 +20,19 @@ export interface SessionFileRead {
   checkpointSeq: number;
 }
 
-/** Generations of every session file present, by session id. */
-export async function listSessionFiles(files: FileStore): Promise<Map<string, number[]>> {
-  const byId = new Map<string, number[]>();
-  for (const entry of await files.list(SESSIONS_DIR)) {
-    if (entry.kind !== 'file') continue;
-    const parsed = parseSessionFileName(entry.name);
-    if (!parsed) continue;
-    const list = byId.get(parsed.sessionId) ?? [];
-    list.push(parsed.generation);
-    byId.set(parsed.sessionId, list);
-  }
-  for (const list of byId.values()) list.sort((a, b) => a - b);
-  return byId;
+/** Ids of every session that has a session directory. */
+export async function listSessionIds(files: FileStore): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const entry of await files.list(SESSIONS_DIR)) if (entry.kind === 'directory') ids.add(entry.name);
+  return ids;
 }
 
+/** Generations present for one session, ascending. */
 async function generationsOf(files: FileStore, sessionId: string): Promise<number[]> {
-  return (await listSessionFiles(files)).get(sessionId) ?? [];
+  return (await files.list(sessionDir(sessionId)))
+    .map((e) => (e.kind === 'file' ? parseGenerationName(e.name) : null))
+    .filter((g): g is number => g !== null)
+    .sort((a, b) => a - b);
 }
 
 function parseComplete(sessionId: string, path: string, bytes: Uint8Array): SessionFileRead | null {
@@ -102,5 +98,6 @@ export async function writeSessionFile(
 export async function shredSessionFiles(files: FileStore, sessionId: string): Promise<number> {
   const generations = await generationsOf(files, sessionId);
   for (const g of generations) await shredFile(files, sessionFilePath(sessionId, g));
+  await files.remove(sessionDir(sessionId));
   return generations.length;
 }
