@@ -96,7 +96,7 @@ test('record a replayed file, then find, rename, search, export and delete the s
   await renamed.getByRole('button', { name: 'Quarterly standup' }).click();
   await expect(page.getByRole('heading', { name: 'Quarterly standup', level: 2 })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Transcript' }).getByRole('listitem')).toHaveCount(3);
-  await page.getByRole('button', { name: 'Close' }).click();
+  await expect(renamed).toHaveAttribute('aria-current', 'true');
 
   // Delete asks first; Cancel keeps it, Delete removes it.
   await renamed.getByRole('button', { name: 'Delete' }).click();
@@ -106,6 +106,9 @@ test('record a replayed file, then find, rename, search, export and delete the s
   await expect(page.getByRole('dialog')).toContainText('Quarterly standup');
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
   await expect(renamed).toHaveCount(0);
+  // The open view of the deleted session closes; the recorder is back.
+  await expect(page.getByRole('heading', { name: 'Quarterly standup' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Record', exact: true })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('button', { name: 'Start' })).toBeVisible();
   await expect(sessionItem(page, 'Quarterly standup')).toHaveCount(0);

@@ -98,7 +98,9 @@ export function App({ client, update, onDismissUpdate }: Props) {
               refreshKey={refreshKey}
               activeSessionId={state.sessionId}
               activeFinals={state.transcript.finals}
+              openedId={opened?.id ?? null}
               onOpen={setOpened}
+              onChanged={(id, meta) => setOpened((current) => (current?.id === id ? meta : current))}
             />
           </div>
         )}

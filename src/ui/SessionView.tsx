@@ -31,7 +31,8 @@ export function SessionView({ client, meta, onClose }: Props) {
     };
   }, [client, meta.id]);
 
-  const shown = transcript?.meta ?? meta;
+  // The list may rename the session while it is open: its title wins over the loaded copy.
+  const shown = transcript ? { ...transcript.meta, title: meta.title } : meta;
   const uncertain = transcript?.utterances.filter((u) => u.uncertain).length ?? 0;
 
   return (

@@ -18,7 +18,11 @@ interface Props {
   activeSessionId: string | null;
   /** Finals so far in the session being recorded (its index row is only updated at checkpoints). */
   activeFinals: number;
+  /** The session shown in the read-only view, highlighted in the list. */
+  openedId: string | null;
   onOpen: (meta: SessionMeta) => void;
+  /** Told about renames and deletions so an open view of that session stays in step. */
+  onChanged: (sessionId: string, meta: SessionMeta | null) => void;
 }
 
 type Notice = { tone: 'ok' | 'error'; text: string } | null;
@@ -39,7 +43,15 @@ function statusLabel(meta: SessionMeta, activeSessionId: string | null): string 
   }
 }
 
-export function SessionsPanel({ client, refreshKey, activeSessionId, activeFinals, onOpen }: Props) {
+export function SessionsPanel({
+  client,
+  refreshKey,
+  activeSessionId,
+  activeFinals,
+  openedId,
+  onOpen,
+  onChanged,
+}: Props) {
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [sessions, setSessions] = useState<SessionMeta[]>([]);
@@ -110,6 +122,7 @@ export function SessionsPanel({ client, refreshKey, activeSessionId, activeFinal
       if (trimmed === meta.title || trimmed === '') return;
       const updated = await client.renameSession(meta.id, trimmed);
       setSessions((list) => list.map((s) => (s.id === meta.id ? updated : s)));
+      onChanged(meta.id, updated);
     }, 'Could not rename');
 
   const confirmDelete = (meta: SessionMeta) =>
@@ -117,6 +130,7 @@ export function SessionsPanel({ client, refreshKey, activeSessionId, activeFinal
       setDeleting(null);
       await client.deleteSession(meta.id);
       setSessions((list) => list.filter((s) => s.id !== meta.id));
+      onChanged(meta.id, null);
       setTotal((t) => t - 1);
       return `Deleted “${meta.title || 'Untitled session'}”.`;
     }, 'Could not delete');
@@ -198,7 +212,12 @@ export function SessionsPanel({ client, refreshKey, activeSessionId, activeFinal
         {sessions.map((meta) => {
           const badge = statusLabel(meta, activeSessionId);
           return (
-            <li key={meta.id} class="session" data-session-id={meta.id}>
+            <li
+              key={meta.id}
+              class={meta.id === openedId ? 'session opened' : 'session'}
+              data-session-id={meta.id}
+              aria-current={meta.id === openedId ? 'true' : undefined}
+            >
               {renaming === meta.id ? (
                 <RenameForm
                   meta={meta}
