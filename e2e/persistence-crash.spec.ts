@@ -80,6 +80,9 @@ async function verifyRecovered(
 }
 
 test.describe.configure({ mode: 'parallel' });
+// These tests launch their own persistent contexts (and kill them): Playwright's per-test tracing of
+// contexts it did not create only gets in the way.
+test.use({ trace: 'off' });
 
 test.describe('crash matrix: renderer crash (Page.crash)', () => {
   for (const group of groups(RENDERER_POINTS, PER_TEST)) {

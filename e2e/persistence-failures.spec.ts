@@ -25,6 +25,9 @@ import {
 } from './helpers/vault.ts';
 
 test.describe.configure({ mode: 'parallel' });
+// These tests launch their own persistent contexts (and kill them): Playwright's per-test tracing of
+// contexts it did not create only gets in the way.
+test.use({ trace: 'off' });
 
 /** OPFS backing files that start with a SESSION_START frame (in these tests: the open WAL segment). */
 function walSegmentsOnDisk(profileDir: string): string[] {

@@ -7,6 +7,9 @@
 import { expect, test } from '@playwright/test';
 import { launchVault, newProfileDir, openApp, removeProfileDir } from './helpers/vault.ts';
 
+// This test launches its own browser context: Playwright's per-test tracing only gets in the way.
+test.use({ trace: 'off' });
+
 test('a version-1 database is upgraded in place, reconciled with OPFS, and the new settings store works', async () => {
   const profileDir = await newProfileDir('idb');
   const vault = await launchVault(profileDir);

@@ -24,6 +24,9 @@ import {
 } from './helpers/vault.ts';
 
 test.describe.configure({ mode: 'parallel' });
+// These tests launch their own persistent contexts (and kill them): Playwright's per-test tracing of
+// contexts it did not create only gets in the way.
+test.use({ trace: 'off' });
 
 function markerLines(marker: string, seed: number): string[] {
   const lines = scriptLines(prng(seed), 12, `p${seed}`);

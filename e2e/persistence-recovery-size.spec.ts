@@ -8,6 +8,9 @@ import { encodeFrames } from '../src/core/framing.ts';
 import type { WalRecord } from '../src/core/records.ts';
 import { launchVault, newProfileDir, openApp, readSessionInUi, removeProfileDir } from './helpers/vault.ts';
 
+// This test launches its own browser context: Playwright's per-test tracing only gets in the way.
+test.use({ trace: 'off' });
+
 const TARGET_BYTES = 10 * 1024 * 1024;
 
 function bigSegment(sessionId: string): { bytes: Uint8Array; finals: number; records: number } {

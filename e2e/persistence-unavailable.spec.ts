@@ -7,6 +7,9 @@ import { chromium, expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
 import { BASE_URL } from './helpers/vault.ts';
 
+// This test launches its own browser context: Playwright's per-test tracing only gets in the way.
+test.use({ trace: 'off' });
+
 test('without OPFS the app shows a clear storage error and offers no recording', async () => {
   const browser = await chromium.launch({
     executablePath: findChromium() ?? undefined,
