@@ -112,6 +112,12 @@ test('record a replayed file, then find, rename, search, export and delete the s
   await page.reload();
   await expect(page.getByRole('button', { name: 'Start' })).toBeVisible();
   await expect(sessionItem(page, 'Quarterly standup')).toHaveCount(0);
+
+  // The JSON export replays through the Demo source with its recorded text.
+  await startDemo(page, { file: { name: 'standup-export.json', text: JSON.stringify(json) }, speed: '20×' });
+  await waitUntilIdle(page);
+  await expect(finalLines(page).locator('.text')).toHaveText(LINES);
+  await expect(sessionList(page).getByRole('listitem').first()).toContainText('standup-export.json');
 });
 
 test('Stop mid-sentence keeps the words said so far as a final', async ({ page }) => {
