@@ -172,3 +172,21 @@ test('the live log follows new text until the user scrolls up', async ({ page })
   await waitUntilIdle(page);
   expect(await gap()).toBeLessThanOrEqual(40);
 });
+
+test('a replay file that is not a transcript is refused with a message', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Source').selectOption('Demo');
+  await page.getByLabel('Replay file').setInputFiles({
+    name: 'data.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"rows": [1, 2, 3]}'),
+  });
+  await expect(page.getByRole('alert')).toHaveText(
+    'This file is not a Scribe Vault export (missing format field).',
+  );
+  await page
+    .getByLabel('Replay file')
+    .setInputFiles({ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.from('\n\n') });
+  await expect(page.getByRole('alert')).toHaveText('This text file has no lines to replay.');
+  await expect(sessionList(page).getByRole('listitem')).toHaveCount(0);
+});
