@@ -44,6 +44,7 @@ test('after a renderer crash mid-utterance the reload shows a Recovered banner, 
     expect(recovered.length).toBeGreaterThan(0);
     expect(seenPartial.startsWith(recovered) || recovered.startsWith(seenPartial)).toBe(true);
     await expect(next.getByText(/rebuilt from unfinished text/)).toBeVisible();
+    await next.screenshot({ path: test.info().outputPath('recovered-session.png'), fullPage: true });
     await expect(
       next.getByRole('list', { name: 'Sessions' }).getByRole('listitem').filter({ hasText: 'Recovered' }),
     ).toHaveCount(1);
