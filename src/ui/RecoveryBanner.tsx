@@ -35,7 +35,7 @@ export function RecoveryBanner({ report, onOpen, onDismiss }: Props) {
               </button>{' '}
               <span class="muted">
                 ({r.finals} utterance{r.finals === 1 ? '' : 's'}
-                {r.uncertain ? ', last one uncertain' : ''})
+                {r.uncertain ? ' and an unfinished one marked uncertain' : ''})
               </span>
             </li>
           ))}
