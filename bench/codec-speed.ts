@@ -1,12 +1,15 @@
 /**
  * Node measurement of the WAL codec on realistic records (tests/helpers/sample-records.ts):
- * encode and decode records/s, the read time of a ~10 MB segment, and binary vs JSON-lines size.
+ * encode and decode records/s, the read time of a ~10 MB segment, and binary vs JSON-lines size,
+ * both for a segment as SegmentWriter writes it (partials as PARTIAL_DELTA frames where they extend
+ * the previous partial) and for the same records as self-contained frames (encodeFrames).
  * Not part of `npm test` (numbers, not pass/fail). Run: `npx tsx bench/codec-speed.ts`.
  * The product goal (≤ 100 ms per 10 MB segment) is measured in the worker by `npm run bench`.
  */
 import { encodeFrame, encodeFrames, readSegment } from '../src/core/framing.ts';
 import { MemoryByteFile } from '../src/core/byte-file.ts';
 import type { WalRecord } from '../src/core/records.ts';
+import { SegmentEncoder } from '../src/core/segment-encoder.ts';
 import { SegmentWriter } from '../src/core/segment-writer.ts';
 import { sampleRecords } from '../tests/helpers/sample-records.ts';
 
@@ -31,47 +34,63 @@ function time(fn: () => unknown): { median: number; min: number } {
   return { median: median(samples), min: Math.min(...samples) };
 }
 
-/** Realistic records until their frames fill ~10 MB. */
-function segmentRecords(): WalRecord[] {
+/** Realistic records until SegmentWriter's frames of them fill ~10 MB, and that segment. */
+function segmentRecords(): { records: WalRecord[]; segment: Uint8Array } {
+  const file = new MemoryByteFile(new Uint8Array(0));
+  const writer = new SegmentWriter(file, 0);
   const records: WalRecord[] = [];
-  let bytes = 0;
-  for (let seed = 1; bytes < SEGMENT_BYTES; seed++) {
+  for (let seed = 1; writer.size < SEGMENT_BYTES; seed++) {
     for (const record of sampleRecords({ seed, sessions: 4, utterances: 50 })) {
-      const size = encodeFrame(record).length;
-      if (bytes + size > SEGMENT_BYTES) return records;
+      if (writer.size >= SEGMENT_BYTES) break;
+      writer.append(record);
       records.push(record);
-      bytes += size;
     }
   }
-  return records;
+  return { records, segment: file.bytes() };
 }
 
-const records = segmentRecords();
-const segment = encodeFrames(records);
+const { records, segment } = segmentRecords();
+const fullSegment = encodeFrames(records);
 const perSecond = (count: number, ms: number): string =>
   `${Math.round((count / ms) * 1000).toLocaleString('en')}/s`;
 
 const encode = time(() => {
   for (const record of records) encodeFrame(record);
 });
+const encodeDelta = time(() => {
+  const encoder = new SegmentEncoder();
+  for (const record of records) encoder.encodeTransient(record);
+});
 const append = time(() => {
   const writer = new SegmentWriter(new MemoryByteFile(new Uint8Array(0)));
   for (const record of records) writer.append(record);
 });
 const read = time(() => readSegment(segment));
-const check = readSegment(segment);
-if (check.records.length !== records.length || check.skipped.length > 0)
-  throw new Error('segment did not read back');
+const readFull = time(() => readSegment(fullSegment));
+for (const bytes of [segment, fullSegment]) {
+  const check = readSegment(bytes);
+  if (check.records.length !== records.length || check.skipped.length > 0)
+    throw new Error('segment did not read back');
+}
+const deltas = readSegment(segment).records.filter((r) => r.delta).length;
+const partials = records.filter((r) => r.type === 'partial').length;
 
 const utf8 = new TextEncoder();
 const jsonBytes = records.reduce((sum, r) => sum + utf8.encode(JSON.stringify(r) + '\n').length, 0);
+const ms = (t: { median: number; min: number }): string =>
+  `${t.median.toFixed(1)} ms median, ${t.min.toFixed(1)} ms best`;
 
 console.log(
-  `Node ${process.version}, ${records.length.toLocaleString('en')} records, ${segment.length.toLocaleString('en')} bytes`,
+  `Node ${process.version}, ${records.length.toLocaleString('en')} records (${deltas.toLocaleString('en')} of ` +
+    `${partials.toLocaleString('en')} partials as deltas), segment ${segment.length.toLocaleString('en')} bytes, ` +
+    `as self-contained frames ${fullSegment.length.toLocaleString('en')} bytes`,
 );
 console.log(`  average frame          ${(segment.length / records.length).toFixed(1)} bytes`);
 console.log(
   `  encode (encodeFrame)   ${perSecond(records.length, encode.median)} median, ${perSecond(records.length, encode.min)} best`,
+);
+console.log(
+  `  encode (SegmentEncoder) ${perSecond(records.length, encodeDelta.median)} median, ${perSecond(records.length, encodeDelta.min)} best`,
 );
 console.log(
   `  append (SegmentWriter) ${perSecond(records.length, append.median)} median, ${perSecond(records.length, append.min)} best` +
@@ -80,7 +99,13 @@ console.log(
 console.log(
   `  decode (readSegment)   ${perSecond(records.length, read.median)} median, ${perSecond(records.length, read.min)} best`,
 );
-console.log(`  read 10 MB segment     ${read.median.toFixed(1)} ms median, ${read.min.toFixed(1)} ms best`);
 console.log(
-  `  binary / JSON lines    ${(segment.length / jsonBytes).toFixed(3)} (${jsonBytes.toLocaleString('en')} JSON bytes)`,
+  `  read ${(segment.length / 2 ** 20).toFixed(1)} MB segment     ${ms(read)} (SegmentWriter's, with deltas)`,
+);
+console.log(
+  `  read ${(fullSegment.length / 2 ** 20).toFixed(1)} MB segment     ${ms(readFull)} (same records, self-contained frames)`,
+);
+console.log(
+  `  binary / JSON lines    ${(segment.length / jsonBytes).toFixed(3)} with deltas, ` +
+    `${(fullSegment.length / jsonBytes).toFixed(3)} self-contained (${jsonBytes.toLocaleString('en')} JSON bytes)`,
 );

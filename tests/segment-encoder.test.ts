@@ -446,6 +446,31 @@ describe('reading deltas whose base is not there', () => {
     }
   });
 
+  it('never rebuilds a text on a base that a rejected delta may have touched', () => {
+    const p1 = partialOf('s-1', 1, 0, 'the base text of this utterance');
+    const p2 = partialOf('s-1', 2, 0, 'the base text of this utterance, and more');
+    const p4 = partialOf('s-1', 4, 0, 'the base text of this utterance, and more still');
+    const w = new ByteWriter();
+    w.string('s-1');
+    w.varint(3);
+    w.varint(AT);
+    w.varint(0);
+    w.varint(0);
+    w.varint(1); // base: seq 2
+    w.varint(10); // keeps 'the base t'
+    const badSuffix = Uint8Array.from([...w.toBytes(), 6, 0x41, 0x42, 0x43, 0x44, 0xc3, 0x28]);
+    const bytes = Uint8Array.from([
+      ...encodeFrame(p1),
+      ...encodePartialDeltaFrame(p2, 1, utf8.encode(p1.text).length),
+      ...encodeRawFrame(RecordTypeCode.PARTIAL_DELTA, badSuffix),
+      ...encodePartialDeltaFrame(p4, 2, utf8.encode(p2.text).length),
+    ]);
+    const read = readSegment(bytes);
+    expect(read.records.map((r) => r.record)).toEqual([p1, p2]);
+    expect(read.skipped.map((s) => s.reason)).toEqual(['bad-payload', 'missing-base']);
+    expect(segmentReadViolation(bytes, read)).toBeNull();
+  });
+
   it('reports malformed delta payloads as bad-payload', () => {
     const fields = (gap: number, suffix: number[], extra: number[] = []): Uint8Array => {
       const w = new ByteWriter();

@@ -141,34 +141,29 @@ export interface PartialDeltaFields {
 }
 
 /**
- * Decodes a PARTIAL_DELTA payload (reader positioned at its first byte, ending at its last). Throws
+ * Decodes a PARTIAL_DELTA payload (reader positioned at its first byte, ending at its last) into
+ * `into` (reused by the segment reader: no object per frame), and returns it. Throws
  * PayloadError for a malformed field, a base gap of 0 or beyond seq, or bytes missing or left over.
  * Whether the suffix is UTF-8 is checked when the text is rebuilt (it needs the base's prefix).
  */
-export function decodePartialDeltaPayload(reader: ByteReader): PartialDeltaFields {
+export function decodePartialDeltaPayload(reader: ByteReader, into: PartialDeltaFields): PartialDeltaFields {
   const idStart = reader.pos;
-  const sessionId = reader.internedString();
+  into.sessionId = reader.internedString();
   if (reader.pos - idStart - 1 > MAX_SESSION_ID_BYTES) throw new PayloadError('sessionId too long');
   const seq = reader.varint();
-  const at = reader.varint();
-  const utterance = reader.varint();
-  const startMs = reader.varint();
+  into.seq = seq;
+  into.at = reader.varint();
+  into.utterance = reader.varint();
+  into.startMs = reader.varint();
   const baseGap = reader.varint();
   if (baseGap === 0 || baseGap > seq) throw new PayloadError(`delta base gap ${baseGap} with seq ${seq}`);
-  const prefixBytes = reader.varint();
+  into.baseSeq = seq - baseGap;
+  into.prefixBytes = reader.varint();
   reader.rawString();
   if (reader.remaining !== 0) throw new PayloadError(`${reader.remaining} bytes left over after the payload`);
-  return {
-    sessionId,
-    seq,
-    at,
-    utterance,
-    startMs,
-    baseSeq: seq - baseGap,
-    prefixBytes,
-    suffixStart: reader.stringStart,
-    suffixEnd: reader.pos,
-  };
+  into.suffixStart = reader.stringStart;
+  into.suffixEnd = reader.pos;
+  return into;
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   encodePartialDeltaPayload,
   encodePayload,
   isKnownTypeCode,
+  type PartialDeltaFields,
 } from './codec.ts';
 import { crc32Range } from './crc.ts';
 import { RecordTypeCode, type PartialRecord, type WalRecord } from './records.ts';
@@ -277,41 +278,54 @@ function failureReason(failure: number, bytes: Uint8Array, pos: number, atTail: 
 }
 
 /**
- * The latest partial text of each open utterance, by session and utterance: what a PARTIAL_DELTA
+ * The latest partial of each open utterance, by session and utterance: what a PARTIAL_DELTA
  * extends. The reader and SegmentEncoder keep one each and change it by the same rules, so that an
  * encoder only ever refers to a base the reader holds (unless the base frame was damaged):
  * a PARTIAL (full or delta) sets its utterance's entry, a FINAL removes it, SESSION_STOP and
  * SESSION_DELETE remove the session's entries. Memory stays bounded by the open utterances.
  */
-export class PartialTexts<Entry extends PartialText = PartialText> {
+export class PartialTexts<Entry extends { seq: number }> {
   private readonly bySession = new Map<string, Map<number, Entry>>();
+  // Consecutive records mostly belong to one session: remember its map (ids are interned strings).
+  private lastSessionId: string | null = null;
+  private lastUtterances: Map<number, Entry> | undefined = undefined;
+
+  private utterancesOf(sessionId: string): Map<number, Entry> | undefined {
+    if (sessionId !== this.lastSessionId) {
+      this.lastSessionId = sessionId;
+      this.lastUtterances = this.bySession.get(sessionId);
+    }
+    return this.lastUtterances;
+  }
 
   get(sessionId: string, utterance: number): Entry | undefined {
-    return this.bySession.get(sessionId)?.get(utterance);
+    return this.utterancesOf(sessionId)?.get(utterance);
   }
 
   set(sessionId: string, utterance: number, entry: Entry): void {
-    let utterances = this.bySession.get(sessionId);
+    let utterances = this.utterancesOf(sessionId);
     if (!utterances) {
       utterances = new Map();
       this.bySession.set(sessionId, utterances);
+      this.lastUtterances = utterances;
     }
     utterances.set(utterance, entry);
   }
 
   dropUtterance(sessionId: string, utterance: number): void {
-    const utterances = this.bySession.get(sessionId);
-    if (!utterances) return;
-    utterances.delete(utterance);
-    if (utterances.size === 0) this.bySession.delete(sessionId);
+    const utterances = this.utterancesOf(sessionId);
+    if (utterances) utterances.delete(utterance);
   }
 
   dropSession(sessionId: string): void {
     this.bySession.delete(sessionId);
+    if (sessionId === this.lastSessionId) this.lastUtterances = undefined;
   }
 
   clear(): void {
     this.bySession.clear();
+    this.lastSessionId = null;
+    this.lastUtterances = undefined;
   }
 
   /** Number of utterances with an entry. */
@@ -322,10 +336,32 @@ export class PartialTexts<Entry extends PartialText = PartialText> {
   }
 }
 
-export interface PartialText {
+/**
+ * The reader's entry: where the UTF-8 bytes of the utterance's latest partial text are. A full
+ * PARTIAL's text is left where it is in the segment (no copy); a text rebuilt from a delta lives in
+ * the entry's own buffer, which the next delta of the chain extends in place (its prefix is already
+ * there), so a delta costs one copy of its suffix and one decode of the resulting text.
+ */
+interface ReadPartial {
   seq: number;
-  /** UTF-8 bytes of the partial's text (never changed once stored; may be a view into a segment). */
-  text: Uint8Array;
+  /** The text's bytes are segment[start, start + length) when true, own[0, length) when false. */
+  inSegment: boolean;
+  start: number;
+  length: number;
+  own: Uint8Array;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/** Below this a byte loop beats set(subarray(…)), which allocates a view per call. */
+const SMALL_COPY_BYTES = 64;
+
+function copyBytes(from: Uint8Array, start: number, count: number, to: Uint8Array, at: number): void {
+  if (count < SMALL_COPY_BYTES) {
+    for (let i = 0; i < count; i++) to[at + i] = from[start + i];
+  } else {
+    to.set(from.subarray(start, start + count), at);
+  }
 }
 
 /** Whether `prefixBytes` cuts `text` (valid UTF-8) between two code points. */
@@ -336,14 +372,24 @@ export function isCodePointBoundary(text: Uint8Array, prefixBytes: number): bool
 
 const payloadReader = new ByteReader();
 
-/** What the reader makes of one CRC-valid frame. */
-type Decoded = { record: WalRecord; delta?: DeltaInfo } | SkipReason;
+/**
+ * What the reader makes of one CRC-valid frame: its record, or why it is skipped. For a record
+ * rebuilt from a PARTIAL_DELTA, decodeDelta leaves its DeltaInfo in `lastDelta` (no wrapper object
+ * per frame on the hot path).
+ */
+type Decoded = WalRecord | SkipReason;
+let lastDelta: DeltaInfo | null = null;
 
 /**
  * Decodes the CRC-valid frame at `pos`, or says why it cannot be returned, and applies it to the
  * segment's partial texts (so a later delta finds its base).
  */
-function decodeFrame(bytes: Uint8Array, pos: number, frameLength: number, partials: PartialTexts): Decoded {
+function decodeFrame(
+  bytes: Uint8Array,
+  pos: number,
+  frameLength: number,
+  partials: PartialTexts<ReadPartial>,
+): Decoded {
   const version = bytes[pos + VERSION_OFFSET];
   if (version === 0 || version > WAL_FORMAT_VERSION) return 'bad-version';
   const code = bytes[pos + TYPE_OFFSET];
@@ -355,13 +401,21 @@ function decodeFrame(bytes: Uint8Array, pos: number, frameLength: number, partia
     if (!isKnownTypeCode(code)) return 'unknown-type';
     const record = decodePayload(payloadReader, code);
     switch (record.type) {
-      case 'partial':
-        // The text is the payload's last field: keep its bytes as a view, not a re-encoded copy.
-        partials.set(record.sessionId, record.utterance, {
-          seq: record.seq,
-          text: bytes.subarray(payloadReader.stringStart, end),
-        });
+      case 'partial': {
+        // The text is the payload's last field: remember where its bytes are, copy nothing.
+        const start = payloadReader.stringStart;
+        const entry = partials.get(record.sessionId, record.utterance);
+        if (entry === undefined) {
+          const fresh = { seq: record.seq, inSegment: true, start, length: end - start, own: NO_BYTES };
+          partials.set(record.sessionId, record.utterance, fresh);
+        } else {
+          entry.seq = record.seq;
+          entry.inSegment = true;
+          entry.start = start;
+          entry.length = end - start;
+        }
         break;
+      }
       case 'final':
         partials.dropUtterance(record.sessionId, record.utterance);
         break;
@@ -370,47 +424,73 @@ function decodeFrame(bytes: Uint8Array, pos: number, frameLength: number, partia
         partials.dropSession(record.sessionId);
         break;
     }
-    return { record };
+    return record;
   } catch (error) {
     if (error instanceof PayloadError) return 'bad-payload';
     throw error;
   }
 }
 
+const deltaFields: PartialDeltaFields = {
+  sessionId: '',
+  seq: 0,
+  at: 0,
+  utterance: 0,
+  startMs: 0,
+  baseSeq: 0,
+  prefixBytes: 0,
+  suffixStart: 0,
+  suffixEnd: 0,
+};
+
 /** A PARTIAL_DELTA (payloadReader set on its payload) rebuilt on its base, or why it cannot be. */
-function decodeDelta(bytes: Uint8Array, partials: PartialTexts): Decoded {
-  const fields = decodePartialDeltaPayload(payloadReader);
-  const { sessionId, utterance, prefixBytes } = fields;
+function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>): Decoded {
+  const fields = decodePartialDeltaPayload(payloadReader, deltaFields);
+  const { sessionId, utterance, prefixBytes, suffixStart, suffixEnd } = fields;
   const base = partials.get(sessionId, utterance);
   // The base must be the very partial the writer extended: same utterance, seq baseSeq, and long
   // enough to hold the prefix on a code point boundary. Anything else means it was lost (damaged).
   if (
     base === undefined ||
     base.seq !== fields.baseSeq ||
-    prefixBytes > base.text.length ||
-    !isCodePointBoundary(base.text, prefixBytes)
+    prefixBytes > base.length ||
+    (prefixBytes < base.length &&
+      ((base.inSegment ? bytes[base.start + prefixBytes] : base.own[prefixBytes]) & 0xc0) === 0x80)
   ) {
     partials.dropUtterance(sessionId, utterance);
     return 'missing-base';
   }
-  const suffixBytes = fields.suffixEnd - fields.suffixStart;
-  const text = new Uint8Array(prefixBytes + suffixBytes);
-  text.set(base.text.subarray(0, prefixBytes));
-  text.set(bytes.subarray(fields.suffixStart, fields.suffixEnd), prefixBytes);
-  // The prefix is whole code points of valid UTF-8, so this fails exactly when the suffix is not UTF-8.
-  const decodedText = decodeUtf8Strict(text);
-  partials.set(sessionId, utterance, { seq: fields.seq, text });
+  const suffixBytes = suffixEnd - suffixStart;
+  const length = prefixBytes + suffixBytes;
+  if (base.own.length < length) {
+    const grown = new Uint8Array(Math.max(length, 2 * base.own.length, 128));
+    if (!base.inSegment) grown.set(base.own.subarray(0, prefixBytes));
+    base.own = grown;
+  }
+  const own = base.own;
+  if (base.inSegment) copyBytes(bytes, base.start, prefixBytes, own, 0);
+  copyBytes(bytes, suffixStart, suffixBytes, own, prefixBytes);
+  base.seq = fields.seq;
+  base.inSegment = false;
+  base.length = length;
+  let text: string;
+  try {
+    // The prefix is whole code points of valid UTF-8, so this fails exactly when the suffix is not UTF-8.
+    text = decodeUtf8Strict(own.subarray(0, length));
+  } catch (error) {
+    // The base's bytes after the prefix are overwritten: nothing can extend this entry any more.
+    partials.dropUtterance(sessionId, utterance);
+    throw error;
+  }
+  lastDelta = { baseSeq: fields.baseSeq, prefixBytes, suffixBytes };
   return {
-    record: {
-      type: 'partial',
-      sessionId,
-      seq: fields.seq,
-      at: fields.at,
-      utterance,
-      startMs: fields.startMs,
-      text: decodedText,
-    },
-    delta: { baseSeq: fields.baseSeq, prefixBytes, suffixBytes },
+    type: 'partial',
+    sessionId,
+    seq: fields.seq,
+    at: fields.at,
+    utterance,
+    startMs: fields.startMs,
+    text,
   };
 }
 
@@ -425,7 +505,7 @@ export function readSegment(bytes: Uint8Array): SegmentReadResult {
   const total = bytes.length;
   const records: FramedRecord[] = [];
   const skipped: SkippedRange[] = [];
-  const partials = new PartialTexts();
+  const partials = new PartialTexts<ReadPartial>();
   let validEnd = 0;
   let pos = 0;
   while (pos < total) {
@@ -433,9 +513,11 @@ export function readSegment(bytes: Uint8Array): SegmentReadResult {
     if (check > 0) {
       const decoded = decodeFrame(bytes, pos, check, partials);
       if (typeof decoded === 'string') skipped.push({ offset: pos, length: check, reason: decoded });
-      else if (decoded.delta)
-        records.push({ offset: pos, length: check, record: decoded.record, delta: decoded.delta });
-      else records.push({ offset: pos, length: check, record: decoded.record });
+      else if (lastDelta === null) records.push({ offset: pos, length: check, record: decoded });
+      else {
+        records.push({ offset: pos, length: check, record: decoded, delta: lastDelta });
+        lastDelta = null;
+      }
       pos += check;
       validEnd = pos;
       continue;

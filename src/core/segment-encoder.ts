@@ -26,7 +26,6 @@ import {
   beginFrame,
   finishFrame,
   isCodePointBoundary,
-  type PartialText,
 } from './framing.ts';
 import { RecordTypeCode, type PartialRecord, type WalRecord } from './records.ts';
 
@@ -45,7 +44,10 @@ export interface SegmentEncoderOptions {
   minPrefixBytes?: number;
 }
 
-interface ChainLink extends PartialText {
+interface ChainLink {
+  seq: number;
+  /** UTF-8 bytes of the partial's text (what the next partial's shared prefix is measured on). */
+  text: Uint8Array;
   /** Partials in the chain so far, this one included: 1 for a keyframe. */
   chainLength: number;
 }
