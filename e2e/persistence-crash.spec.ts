@@ -44,6 +44,8 @@ interface CrashPoint {
   index: number;
   lines: string[];
   delayMs: number;
+  /** Press Stop and crash this many ms later (the stop checkpoint may be mid-way), or null. */
+  stopThenCrashMs: number | null;
   file: string;
 }
 
@@ -51,8 +53,10 @@ async function prepare(vault: Vault, index: number, kind: string): Promise<Crash
   const rand = prng(SEED + index * 7919 + (kind === 'kill' ? 1 : 0));
   const lines = scriptLines(rand, 60, `${kind}${index}x`);
   const delayMs = Math.floor(rand() * MAX_DELAY_MS);
+  // A quarter of the points crash around Stop, while the session file is being written.
+  const stopThenCrashMs = rand() < 0.25 ? Math.floor(rand() * 60) : null;
   const file = await writeReplayFile(vault.profileDir, `crash-${kind}-${index}.txt`, lines);
-  return { index, lines, delayMs, file };
+  return { index, lines, delayMs, stopThenCrashMs, file };
 }
 
 /** Starts the Demo, waits for its SESSION_START ack and the crash delay; returns the session id. */
@@ -62,6 +66,14 @@ async function recordUntilCrashMoment(vault: Vault, page: Page, point: CrashPoin
   await expect.poll(() => vault.acks.slice(before).find((a) => a.type === 'session-start')).toBeTruthy();
   const sessionId = vault.acks.slice(before).find((a) => a.type === 'session-start')!.sessionId;
   await page.waitForTimeout(point.delayMs);
+  if (point.stopThenCrashMs !== null) {
+    // No await on the outcome: the crash may come before the stop is acknowledged.
+    // dispatchEvent: a real click would also wait for navigations, which may never settle here.
+    await page
+      .getByRole('button', { name: 'Stop', exact: true })
+      .dispatchEvent('click', undefined, { timeout: 2000 });
+    await page.waitForTimeout(point.stopThenCrashMs);
+  }
   return sessionId;
 }
 
@@ -72,7 +84,8 @@ async function verifyRecovered(
   kind: string,
 ): Promise<void> {
   const stopped = acks.some((a) => a.type === 'session-stop');
-  if (!stopped && acks.length > 1) {
+  // After a Stop the session may be complete on disk before its ack reached us: no banner then.
+  if (!stopped && point.stopThenCrashMs === null && acks.length > 1) {
     await expect(page.getByRole('status').filter({ hasText: /^Recovered/ })).toBeVisible();
   }
   const shown = await readSessionInUi(page, `crash-${kind}-${point.index}.txt`);
