@@ -21,17 +21,29 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+interface Timing {
+  /** Wall-clock ms, median and fastest. */
+  median: number;
+  min: number;
+  /** CPU ms of the process (all threads, GC included), median: steadier than wall time on a busy machine. */
+  cpuMedian: number;
+}
+
 /** Median and fastest of RUNS timed calls, in ms, after two warm-up calls. */
-function time(fn: () => unknown): { median: number; min: number } {
+function time(fn: () => unknown): Timing {
   fn();
   fn();
   const samples: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     fn();
     samples.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
   }
-  return { median: median(samples), min: Math.min(...samples) };
+  return { median: median(samples), min: Math.min(...samples), cpuMedian: median(cpu) };
 }
 
 /** Realistic records until SegmentWriter's frames of them fill ~10 MB, and that segment. */
@@ -77,8 +89,8 @@ const partials = records.filter((r) => r.type === 'partial').length;
 
 const utf8 = new TextEncoder();
 const jsonBytes = records.reduce((sum, r) => sum + utf8.encode(JSON.stringify(r) + '\n').length, 0);
-const ms = (t: { median: number; min: number }): string =>
-  `${t.median.toFixed(1)} ms median, ${t.min.toFixed(1)} ms best`;
+const ms = (t: Timing): string =>
+  `${t.median.toFixed(1)} ms median, ${t.min.toFixed(1)} ms best, ${t.cpuMedian.toFixed(1)} ms CPU median`;
 
 console.log(
   `Node ${process.version}, ${records.length.toLocaleString('en')} records (${deltas.toLocaleString('en')} of ` +
