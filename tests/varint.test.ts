@@ -133,6 +133,37 @@ describe('length-prefixed UTF-8 strings', () => {
     expect(() => reader.string()).toThrow(/past the end/);
   });
 
+  it('writes pre-encoded bytes exactly as string() writes their text, and reads them back raw', () => {
+    for (const text of ['', 'hello', 'x'.repeat(200), 'Grüße 😀']) {
+      const bytes = new TextEncoder().encode(text);
+      const a = new ByteWriter(16);
+      a.varint(9);
+      a.string(text);
+      const b = new ByteWriter(16);
+      b.varint(9);
+      b.lengthPrefixed(bytes);
+      expect(b.toBytes()).toEqual(a.toBytes());
+      // rawString skips the string and says where its bytes are, without decoding them.
+      const out = b.toBytes();
+      const reader = new ByteReader();
+      reader.reset(out, 0, out.length);
+      reader.varint();
+      reader.rawString();
+      expect(reader.remaining).toBe(0);
+      expect(out.subarray(reader.stringStart, reader.pos)).toEqual(bytes);
+    }
+    const reader = new ByteReader();
+    const short = Uint8Array.from([5, 0x61, 0x62]);
+    reader.reset(short, 0, short.length);
+    expect(() => reader.rawString()).toThrow(/past the end/);
+    // string() reports its start too: the text's bytes can be kept without encoding it again.
+    const two = Uint8Array.from([1, 0x61, 2, 0x62, 0x63]);
+    reader.reset(two, 0, two.length);
+    reader.string();
+    expect(reader.string()).toBe('bc');
+    expect(reader.stringStart).toBe(3);
+  });
+
   it('interns repeated strings and still validates them', () => {
     const writer = new ByteWriter();
     for (const id of ['s-1', 's-2', 's-1', 's-1', 'ß-3']) writer.string(id);
