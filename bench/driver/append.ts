@@ -8,6 +8,7 @@ import { PEER_KINDS, type PeerKind, type TrialOptions, type TrialResult } from '
 import { median, p99, quantile } from '../shared/stats.ts';
 import { LIVE_PARTIALS_PER_SECOND } from '../shared/workload.ts';
 import { CADENCE, type BenchConfig } from './config.ts';
+import { fmt } from './report.ts';
 
 export interface AppendRow {
   id: string;
@@ -95,7 +96,7 @@ export async function runAppend(
       if (Number.isFinite(result.clockResolutionUs)) clockResolutionUs = result.clockResolutionUs;
       results.get(id)!.push(result);
       log(
-        `  round ${round + 1}/${config.rounds} ${id.padEnd(18)} ${((result.records / result.totalMs) * 1000).toFixed(0).padStart(8)} rec/s  p50 ${median(result.perRecordUs).toFixed(1)} µs`,
+        `  round ${round + 1}/${config.rounds} ${id.padEnd(18)} ${((result.records / result.totalMs) * 1000).toFixed(0).padStart(8)} rec/s  p50 ${fmt.us(median(result.perRecordUs))} µs`,
       );
     }
   }

@@ -57,15 +57,15 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
         quick,
         rounds: 4,
         recordsPerTrial: 3_000,
-        liveRecords: 200,
+        liveRecords: 120,
         recoveryMb: [1, 10, 100],
         recoverySqliteMaxMb: 10,
-        mainThreadRealSeconds: 45,
+        mainThreadRealSeconds: 30,
         mainThreadCompressedRecords: 12_000,
         scaleSessions: 10_000,
         importSessions: 200,
         longSessionPartials: 300_000,
-        sizeRecords: 20_000,
+        sizeRecords: 12_000,
         seed: 20_261_123,
       };
 }
