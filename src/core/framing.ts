@@ -282,7 +282,8 @@ function failureReason(failure: number, bytes: Uint8Array, pos: number, atTail: 
  * extends. The reader and SegmentEncoder keep one each and change it by the same rules, so that an
  * encoder only ever refers to a base the reader holds (unless the base frame was damaged):
  * a PARTIAL (full or delta) sets its utterance's entry, a FINAL removes it, SESSION_STOP and
- * SESSION_DELETE remove the session's entries. Memory stays bounded by the open utterances.
+ * SESSION_DELETE remove the session's entries. Memory stays bounded by the open utterances (plus
+ * one small map per session seen until its stop or delete).
  */
 export class PartialTexts<Entry extends { seq: number }> {
   private readonly bySession = new Map<string, Map<number, Entry>>();
