@@ -40,13 +40,22 @@ import type { DiagnosticFile, ExportFile, ImportResult } from '../shared/persist
 import { RING_DIR, SESSIONS_DIR, WAL_DIR, parseRingName, randomId, ringPath } from './paths.ts';
 import { recoverWriter, type RecoverySink } from './recovery.ts';
 import { SegmentLog } from './segment-log.ts';
-import { listSessionIds, readSessionFile, shredSessionFiles, writeSessionFile } from './session-files.ts';
+import {
+  hasSessionFile,
+  listSessionIds,
+  readSessionFile,
+  shredSessionFiles,
+  writeSessionFile,
+} from './session-files.ts';
 import { searchTextOf, sessionRecords, transcriptOf } from './session-state.ts';
 import type { Clock, FileStore, MetaStore, PeerBus, PeerMessage, Timers, WriterLocks } from './types.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const STARTUP_LOCK = 'scribe-vault-startup';
 const LATENCY_WINDOW = 256;
+/** Sessions per import batch (one IndexedDB transaction each) and session files written at once. */
+const IMPORT_BATCH = 250;
+const IMPORT_CONCURRENCY = 8;
 
 export interface EngineDeps {
   files: FileStore;
@@ -677,8 +686,22 @@ export class VaultEngine {
         sessionFiles,
         peers: liveOthers.length,
       });
+      await this.retireTombstoneSoftly(id);
     });
     this.broadcastChanged();
+  }
+
+  /**
+   * The deletion is complete: its SESSION_DELETE goes, so a session written later under the same id
+   * (an export imported back) is not erased when this writer's folder is recovered. On failure (e.g.
+   * disk full) the tombstone stays and is retired again before that id is written (importSessions).
+   */
+  private async retireTombstoneSoftly(id: string): Promise<void> {
+    try {
+      await this.requireLog().retireTombstone(id);
+    } catch (error) {
+      this.emitError(error, 'finishing the deletion');
+    }
   }
 
   /** Drops a session from memory, the ring file and this writer's segments. Returns segments rewritten. */
@@ -760,7 +783,11 @@ export class VaultEngine {
       return;
     }
     const wasRecording = this.active.has(message.sessionId);
-    this.serial(() => this.purgeLocal(message.sessionId)).then(
+    this.serial(async () => {
+      await this.purgeLocal(message.sessionId);
+      // Our part of the deletion is done; the deleting tab holds its own tombstone until it finishes.
+      await this.retireTombstoneSoftly(message.sessionId);
+    }).then(
       () => {
         if (wasRecording) this.emit({ type: 'session-stopped-elsewhere', sessionId: message.sessionId });
         this.deps.peers?.post({
@@ -847,62 +874,83 @@ export class VaultEngine {
     return { format: 'scribe-vault-export', version: 1, exportedAt: this.now(), sessions };
   }
 
-  /** Imports a validated export. Sessions whose id exists already are skipped (importing twice is a no-op). */
+  /**
+   * Imports a validated export. Sessions whose id exists already are skipped (importing twice is a
+   * no-op). Works in batches: the session files of a batch are written (a few at a time, each in one
+   * write()), then the batch's index rows and audit entries go in one IndexedDB transaction.
+   */
   async importSessions(file: ExportFile): Promise<ImportResult> {
+    await this.prepareToWriteIds(file.sessions.map((s) => s.id));
     let imported = 0;
     let skipped = 0;
-    const existing = await listSessionIds(this.deps.files);
-    for (const s of file.sessions) {
-      if (this.active.has(s.id) || existing.has(s.id) || (await this.deps.meta.getSession(s.id))) {
-        skipped++;
-        continue;
+    for (let i = 0; i < file.sessions.length; i += IMPORT_BATCH) {
+      const batch = file.sessions.slice(i, i + IMPORT_BATCH);
+      const withRow = await this.deps.meta.existingSessionIds(batch.map((s) => s.id));
+      const fresh: ExportFile['sessions'] = [];
+      const seen = new Set<string>();
+      for (const s of batch) {
+        if (this.active.has(s.id) || withRow.has(s.id) || seen.has(s.id)) skipped++;
+        else fresh.push(s);
+        seen.add(s.id);
       }
-      const records: WalRecord[] = [
-        {
-          type: 'session-start',
-          sessionId: s.id,
-          seq: 0,
-          at: s.startedAt,
-          title: s.title,
-          source: s.source,
-          lang: s.lang,
-        },
-      ];
-      let seq = 1;
-      for (const u of s.utterances) {
-        records.push({
-          type: 'final',
-          sessionId: s.id,
-          seq: seq++,
-          at: s.startedAt + u.endMs,
-          utterance: u.index,
-          startMs: u.startMs,
-          endMs: u.endMs,
-          text: u.text,
-          confidence: u.confidence,
-        });
-      }
-      const lastAt = records.reduce((m, r) => Math.max(m, r.at), s.startedAt);
-      records.push({
-        type: 'session-stop',
-        sessionId: s.id,
-        seq: seq++,
-        at: s.stoppedAt ?? lastAt,
-        reason: 'imported',
+      const rows: SessionMeta[] = [];
+      const audit: AuditEntry[] = [];
+      let failure: unknown = null;
+      await forEachConcurrently(fresh, IMPORT_CONCURRENCY, async (s) => {
+        if (failure) return;
+        try {
+          if (await hasSessionFile(this.deps.files, s.id)) {
+            skipped++; // a file without a row yet (start-up reconciliation adds its row)
+            return;
+          }
+          const folded = foldRecords(importedRecords(s)).sessions.get(s.id)!;
+          const written = await writeSessionFile(this.deps.files, s.id, sessionRecords(folded));
+          this.deletedIds.delete(s.id);
+          this.searchCache.set(s.id, { updatedAt: folded.updatedAt, text: searchTextOf(folded) });
+          rows.push(metaOfFolded(folded, written.bytes, 'imported'));
+          audit.push({
+            at: this.now(),
+            action: 'imported',
+            sessionId: s.id,
+            outcome: 'ok',
+            counts: { finals: folded.finals.length, bytes: written.bytes },
+          });
+        } catch (error) {
+          failure ??= error;
+        }
       });
-      const folded = foldRecords(records).sessions.get(s.id)!;
-      const written = await writeSessionFile(this.deps.files, s.id, sessionRecords(folded)).catch(
-        (e: unknown) => {
-          throw classifyStorageError(e, 'importing sessions');
-        },
-      );
-      this.deletedIds.delete(s.id);
-      await this.deps.meta.putSession(metaOfFolded(folded, written.bytes, 'imported'));
-      await this.audit('imported', s.id, { finals: folded.finals.length, bytes: written.bytes });
-      imported++;
+      // The files written so far get their rows even when a later one failed (nothing half-imported).
+      if (rows.length > 0) await this.deps.meta.putSessionsWithAudit(rows, audit);
+      imported += rows.length;
+      if (failure) {
+        if (imported > 0) this.broadcastChanged();
+        throw classifyStorageError(failure, 'importing sessions');
+      }
     }
     if (imported > 0) this.broadcastChanged();
     return { imported, skipped };
+  }
+
+  /**
+   * Before sessions are written under ids that may have been deleted earlier: dead writers' folders
+   * are recovered now (so a SESSION_DELETE they hold is applied before, not after, the new data), and
+   * a tombstone of our own that could not be retired right after its deletion is retired now.
+   */
+  private async prepareToWriteIds(ids: string[]): Promise<void> {
+    const report = emptyReport();
+    const held = await this.deps.locks.heldWriterIds();
+    for (const e of await this.deps.files.list(WAL_DIR)) {
+      if (e.kind !== 'directory' || e.name === this.writerId || held.has(e.name)) continue;
+      await this.deps.locks.withLockIfFree(e.name, () => recoverWriter(this.recoverySink(report), e.name));
+    }
+    await this.serial(async () => {
+      const log = this.requireLog();
+      for (const id of ids) {
+        if (log.hasTombstone(id)) await log.retireTombstone(id);
+      }
+    }).catch((error: unknown) => {
+      throw classifyStorageError(error, 'importing sessions');
+    });
   }
 
   /** Raw OPFS files for the `npm run wal` CLI. Files another tab holds open are left out. */
@@ -1062,6 +1110,51 @@ export class VaultEngine {
   ): Promise<void> {
     await this.deps.meta.appendAudit({ at: this.now(), action, sessionId, outcome: 'ok', counts });
   }
+}
+
+/** The canonical records of an exported session: SESSION_START, its finals, SESSION_STOP 'imported'. */
+function importedRecords(s: ExportFile['sessions'][number]): WalRecord[] {
+  const records: WalRecord[] = [
+    {
+      type: 'session-start',
+      sessionId: s.id,
+      seq: 0,
+      at: s.startedAt,
+      title: s.title,
+      source: s.source,
+      lang: s.lang,
+    },
+  ];
+  let seq = 1;
+  for (const u of s.utterances) {
+    records.push({
+      type: 'final',
+      sessionId: s.id,
+      seq: seq++,
+      at: s.startedAt + u.endMs,
+      utterance: u.index,
+      startMs: u.startMs,
+      endMs: u.endMs,
+      text: u.text,
+      confidence: u.confidence,
+    });
+  }
+  const lastAt = records.reduce((m, r) => Math.max(m, r.at), s.startedAt);
+  records.push({ type: 'session-stop', sessionId: s.id, seq, at: s.stoppedAt ?? lastAt, reason: 'imported' });
+  return records;
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight. */
+async function forEachConcurrently<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** A cheap bound on a record's full frame size (header + fields + UTF-8 text ≤ 3 bytes per UTF-16 unit). */

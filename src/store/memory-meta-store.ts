@@ -21,6 +21,13 @@ export class MemoryMetaStore implements MetaStore {
   async deleteSession(id: string): Promise<void> {
     this.sessions.delete(id);
   }
+  async existingSessionIds(ids: string[]): Promise<Set<string>> {
+    return new Set(ids.filter((id) => this.sessions.has(id)));
+  }
+  async putSessionsWithAudit(rows: SessionMeta[], audit: AuditEntry[]): Promise<void> {
+    for (const row of rows) await this.putSession(row);
+    for (const entry of audit) await this.appendAudit(entry);
+  }
   async pageSessions(offset: number, limit: number): Promise<SessionMeta[]> {
     return (await this.allSessions()).slice(offset, offset + limit);
   }

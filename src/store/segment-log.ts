@@ -17,6 +17,8 @@ export interface SegmentInfo {
   openedAt: number;
   /** Highest seq of each session's records in this segment (CHECKPOINT records excluded). */
   maxSeq: Map<string, number>;
+  /** Sessions whose SESSION_DELETE tombstone this segment holds (see retireTombstone). */
+  tombstones: Set<string>;
 }
 
 export class SegmentLog {
@@ -41,7 +43,13 @@ export class SegmentLog {
   static async open(files: FileStore, writerId: string, now: number): Promise<SegmentLog> {
     const path = segmentPath(writerId, 1);
     const file = await files.open(path);
-    return new SegmentLog(files, writerId, file, { no: 1, path, openedAt: now, maxSeq: new Map() });
+    return new SegmentLog(files, writerId, file, {
+      no: 1,
+      path,
+      openedAt: now,
+      maxSeq: new Map(),
+      tombstones: new Set(),
+    });
   }
 
   get dir(): string {
@@ -58,6 +66,7 @@ export class SegmentLog {
    */
   append(record: WalRecord): void {
     this.writer.append(record);
+    if (record.type === 'session-delete') this.current.tombstones.add(record.sessionId);
     if (record.type !== 'checkpoint') {
       const prev = this.current.maxSeq.get(record.sessionId) ?? -1;
       if (record.seq > prev) this.current.maxSeq.set(record.sessionId, record.seq);
@@ -78,7 +87,7 @@ export class SegmentLog {
     const finished = this.current;
     this.file = file;
     this.writer = new SegmentWriter(file, 0);
-    this.current = { no, path, openedAt: now, maxSeq: new Map() };
+    this.current = { no, path, openedAt: now, maxSeq: new Map(), tombstones: new Set() };
     return finished;
   }
 
@@ -107,40 +116,87 @@ export class SegmentLog {
    * Returns the number of segments rewritten.
    */
   async purge(sessionId: string): Promise<number> {
+    return this.rewriteSegments(
+      (seg) => seg.maxSeq.has(sessionId),
+      (r) => r.sessionId !== sessionId || r.type === 'session-delete',
+      true,
+    );
+  }
+
+  /** True when a segment still holds `sessionId`'s SESSION_DELETE. */
+  hasTombstone(sessionId: string): boolean {
+    return this.allSegments().some((seg) => seg.tombstones.has(sessionId));
+  }
+
+  /**
+   * Removes `sessionId`'s SESSION_DELETE from every segment once the deletion is complete. The
+   * tombstone only exists so that recovery can finish a deletion interrupted by a crash; left in
+   * place, recovery of this folder would also erase a session written later under the same id (an
+   * export imported back). Segments are replaced by copies without it; the old files hold no text of
+   * the deleted session any more (purge removed it), so they are removed without zero-filling.
+   */
+  async retireTombstone(sessionId: string): Promise<number> {
+    return this.rewriteSegments(
+      (seg) => seg.tombstones.has(sessionId),
+      (r) => !(r.type === 'session-delete' && r.sessionId === sessionId),
+      false,
+    );
+  }
+
+  /**
+   * Replaces every segment `affected` selects by a copy holding only the records `keep` accepts
+   * (a new segment number; recovery orders records by seq, not by file). For the open segment the
+   * writer switches to the copy first. `shred`: the old file is zero-filled before removal.
+   */
+  private async rewriteSegments(
+    affected: (seg: SegmentInfo) => boolean,
+    keep: (record: WalRecord) => boolean,
+    shred: boolean,
+  ): Promise<number> {
     let rewritten = 0;
     for (const seg of [...this.closed]) {
-      if (!seg.maxSeq.has(sessionId)) continue;
+      if (!affected(seg)) continue;
       const bytes = (await this.files.read(seg.path)) ?? new Uint8Array(0);
-      const copy = await this.writeCopyWithout(bytes, sessionId);
+      const copy = await this.writeCopy(bytes, keep);
       copy.file.close();
-      const info: SegmentInfo = { ...seg, no: copy.no, path: copy.path, maxSeq: new Map(seg.maxSeq) };
-      info.maxSeq.delete(sessionId);
+      const info: SegmentInfo = { ...seg, no: copy.no, path: copy.path, ...copy.held };
       this.closed.splice(this.closed.indexOf(seg), 1, info);
-      await shredFile(this.files, seg.path);
+      if (shred) await shredFile(this.files, seg.path);
+      else await this.files.remove(seg.path);
       rewritten++;
     }
-    if (this.current.maxSeq.has(sessionId)) {
+    if (affected(this.current)) {
       const old = { file: this.file, info: this.current };
-      const copy = await this.writeCopyWithout(this.currentBytes(), sessionId);
+      const copy = await this.writeCopy(this.currentBytes(), keep);
       this.file = copy.file;
       this.writer = new SegmentWriter(copy.file);
-      const maxSeq = new Map(old.info.maxSeq);
-      maxSeq.delete(sessionId);
-      this.current = { no: copy.no, path: copy.path, openedAt: old.info.openedAt, maxSeq };
-      shredOpenFile(old.file);
+      this.current = { no: copy.no, path: copy.path, openedAt: old.info.openedAt, ...copy.held };
+      if (shred) shredOpenFile(old.file);
+      else old.file.close();
       await this.files.remove(old.info.path);
       rewritten++;
     }
     return rewritten;
   }
 
-  private async writeCopyWithout(
+  private async writeCopy(
     bytes: Uint8Array,
-    sessionId: string,
-  ): Promise<{ file: ByteFile; no: number; path: string }> {
+    keep: (record: WalRecord) => boolean,
+  ): Promise<{
+    file: ByteFile;
+    no: number;
+    path: string;
+    held: Pick<SegmentInfo, 'maxSeq' | 'tombstones'>;
+  }> {
     const kept = readSegment(bytes)
       .records.map((r) => r.record)
-      .filter((r) => r.sessionId !== sessionId || r.type === 'session-delete');
+      .filter(keep);
+    const held: Pick<SegmentInfo, 'maxSeq' | 'tombstones'> = { maxSeq: new Map(), tombstones: new Set() };
+    for (const r of kept) {
+      if (r.type === 'session-delete') held.tombstones.add(r.sessionId);
+      if (r.type === 'checkpoint' || r.type === 'session-delete') continue;
+      held.maxSeq.set(r.sessionId, Math.max(r.seq, held.maxSeq.get(r.sessionId) ?? -1));
+    }
     const no = this.nextNo++;
     const path = segmentPath(this.writerId, no);
     const file = await this.files.open(path);
@@ -154,7 +210,7 @@ export class SegmentLog {
       await this.files.remove(path).catch(() => undefined);
       throw error;
     }
-    return { file, no, path };
+    return { file, no, path, held };
   }
 
   /** Closes the open segment (flushed). */

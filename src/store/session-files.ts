@@ -27,6 +27,11 @@ export async function listSessionIds(files: FileStore): Promise<Set<string>> {
   return ids;
 }
 
+/** True when the session has at least one session-file generation (lists only its own directory). */
+export async function hasSessionFile(files: FileStore, sessionId: string): Promise<boolean> {
+  return (await generationsOf(files, sessionId)).length > 0;
+}
+
 /** Generations present for one session, ascending. */
 async function generationsOf(files: FileStore, sessionId: string): Promise<number[]> {
   return (await files.list(sessionDir(sessionId)))

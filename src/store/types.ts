@@ -34,6 +34,10 @@ export interface MetaStore {
   getSession(id: string): Promise<SessionMeta | undefined>;
   putSession(meta: SessionMeta): Promise<void>;
   deleteSession(id: string): Promise<void>;
+  /** Of `ids`, those that have a row (one read transaction). */
+  existingSessionIds(ids: string[]): Promise<Set<string>>;
+  /** Rows and audit entries written in one transaction (import: all or nothing per batch). */
+  putSessionsWithAudit(rows: SessionMeta[], audit: AuditEntry[]): Promise<void>;
   /** Newest first (by startedAt). */
   pageSessions(offset: number, limit: number): Promise<SessionMeta[]>;
   countSessions(): Promise<number>;

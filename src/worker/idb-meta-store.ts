@@ -67,6 +67,22 @@ export class IdbMetaStore implements MetaStore {
     await this.db.delete('sessions', id);
   }
 
+  async existingSessionIds(ids: string[]): Promise<Set<string>> {
+    const tx = this.db.transaction('sessions');
+    const keys = await Promise.all(ids.map((id) => tx.store.getKey(id)));
+    await tx.done;
+    return new Set(keys.filter((k): k is string => k !== undefined));
+  }
+
+  async putSessionsWithAudit(rows: SessionMeta[], audit: AuditEntry[]): Promise<void> {
+    const tx = this.db.transaction(['sessions', 'audit'], 'readwrite');
+    const sessions = tx.objectStore('sessions');
+    const log = tx.objectStore('audit');
+    const writes: Promise<unknown>[] = rows.map((row) => sessions.put(row));
+    for (const { id: _ignored, ...entry } of audit) writes.push(log.add(entry as AuditEntry));
+    await Promise.all([...writes, tx.done]);
+  }
+
   async pageSessions(offset: number, limit: number): Promise<SessionMeta[]> {
     const out: SessionMeta[] = [];
     if (limit <= 0) return out;
