@@ -154,4 +154,27 @@ describe('Recorder', () => {
     });
     expect(scheduler.pending).toBe(0);
   });
+
+  it('stops cleanly with a message when another tab deletes the session being recorded', async () => {
+    const client = new FakeClient();
+    const scheduler = new FakeScheduler();
+    const recorder = new Recorder(client);
+    await recorder.start(demo('one two three\nfour five six\nseven eight', scheduler), 'Demo');
+    scheduler.advance(20);
+    await flush();
+    const before = client.calls.length;
+    expect(before).toBeGreaterThan(1);
+    client.emit({ type: 'session-stopped-elsewhere', sessionId: 'other' });
+    expect(recorder.state.phase).toBe('recording');
+    client.emit({ type: 'session-stopped-elsewhere', sessionId: 's1' });
+    await recorder.stop();
+    await flush();
+    expect(recorder.state).toMatchObject({ phase: 'idle', sessionId: null, lastSession: null });
+    expect(recorder.state.error).toMatch(/deleted in another tab.*recording stopped/);
+    expect(scheduler.pending).toBe(0);
+    scheduler.runAll();
+    await flush();
+    // Nothing more is sent for the deleted session, not even a stop.
+    expect(client.calls.length).toBe(before);
+  });
 });

@@ -60,7 +60,32 @@ export class Recorder {
   constructor(
     private readonly client: PersistenceClient,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    client.subscribe((event) => {
+      if (event.type === 'session-stopped-elsewhere' && event.sessionId === this.current.sessionId) {
+        void this.endDeletedElsewhere();
+      }
+    });
+  }
+
+  /**
+   * Another tab deleted the session being recorded (the worker has already dropped it): stop the
+   * source and say so, instead of letting every further append fail with `unknown-session`.
+   */
+  private async endDeletedElsewhere(): Promise<void> {
+    const source = this.source;
+    this.source = null;
+    this.queued = [];
+    // No sessionId from here on: the source's 'ended' event must not try to stop a deleted session.
+    this.set({
+      phase: 'stopping',
+      sessionId: null,
+      error: 'This session was deleted in another tab, so recording stopped. Nothing more is saved for it.',
+    });
+    await source?.stop().catch(() => undefined);
+    this.set({ phase: 'idle', stoppedAt: this.now(), lastSession: null, status: null });
+    this.resolveEnded();
+  }
 
   get state(): RecorderState {
     return this.current;
