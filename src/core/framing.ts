@@ -25,9 +25,11 @@ import {
   encodePartialDeltaPayload,
   encodePayload,
   isKnownTypeCode,
+  MAX_SESSION_ID_BYTES,
   type PartialDeltaFields,
 } from './codec.ts';
 import { crc32Range } from './crc.ts';
+import { checkUtf8, LazyPartialRecord, type LazyPartialFields } from './lazy-text.ts';
 import { RecordTypeCode, type PartialRecord, type WalRecord } from './records.ts';
 
 export const WAL_FORMAT_VERSION = 1;
@@ -350,6 +352,8 @@ interface ReadPartial {
   start: number;
   length: number;
   own: Uint8Array;
+  /** Where the text is for a lazily decoded record (readSegmentLazyText); null when reading eagerly. */
+  source: LazyPartialRecord | null;
 }
 
 const NO_BYTES = new Uint8Array(0);
@@ -390,6 +394,7 @@ function decodeFrame(
   pos: number,
   frameLength: number,
   partials: PartialTexts<ReadPartial>,
+  lazyText: boolean,
 ): Decoded {
   const version = bytes[pos + VERSION_OFFSET];
   if (version === 0 || version > WAL_FORMAT_VERSION) return 'bad-version';
@@ -397,23 +402,35 @@ function decodeFrame(
   const end = pos + frameLength;
   payloadReader.reset(bytes, pos + FRAME_HEADER_BYTES, end);
   try {
-    if (code === RecordTypeCode.PARTIAL_DELTA) return decodeDelta(bytes, partials);
+    if (code === RecordTypeCode.PARTIAL_DELTA) return decodeDelta(bytes, partials, lazyText);
     // A newer writer's record type: intact (its CRC is good) but not ours to interpret.
     if (!isKnownTypeCode(code)) return 'unknown-type';
-    const record = decodePayload(payloadReader, code);
+    const record =
+      lazyText && code === RecordTypeCode.PARTIAL
+        ? decodeLazyPartial(bytes, end)
+        : decodePayload(payloadReader, code);
     switch (record.type) {
       case 'partial': {
         // The text is the payload's last field: remember where its bytes are, copy nothing.
         const start = payloadReader.stringStart;
+        const source = lazyText ? (record as LazyPartialRecord) : null;
         const entry = partials.get(record.sessionId, record.utterance);
         if (entry === undefined) {
-          const fresh = { seq: record.seq, inSegment: true, start, length: end - start, own: NO_BYTES };
+          const fresh = {
+            seq: record.seq,
+            inSegment: true,
+            start,
+            length: end - start,
+            own: NO_BYTES,
+            source,
+          };
           partials.set(record.sessionId, record.utterance, fresh);
         } else {
           entry.seq = record.seq;
           entry.inSegment = true;
           entry.start = start;
           entry.length = end - start;
+          entry.source = source;
         }
         break;
       }
@@ -432,6 +449,28 @@ function decodeFrame(
   }
 }
 
+const lazyFields: LazyPartialFields = { sessionId: '', seq: 0, at: 0, utterance: 0, startMs: 0 };
+
+/**
+ * A PARTIAL payload (payloadReader set on it, ending at `end`) as a record whose text is decoded
+ * when read. Checks exactly what decodePayload checks, the text's UTF-8 included.
+ */
+function decodeLazyPartial(bytes: Uint8Array, end: number): LazyPartialRecord {
+  const reader = payloadReader;
+  const fields = lazyFields;
+  const idStart = reader.pos;
+  fields.sessionId = reader.internedString();
+  if (reader.pos - idStart - 1 > MAX_SESSION_ID_BYTES) throw new PayloadError('sessionId too long');
+  fields.seq = reader.varint();
+  fields.at = reader.varint();
+  fields.utterance = reader.varint();
+  fields.startMs = reader.varint();
+  reader.rawString();
+  if (reader.remaining !== 0) throw new PayloadError(`${reader.remaining} bytes left over after the payload`);
+  checkUtf8(bytes, reader.stringStart, end);
+  return LazyPartialRecord.whole(fields, bytes, reader.stringStart, end);
+}
+
 const deltaFields: PartialDeltaFields = {
   sessionId: '',
   seq: 0,
@@ -445,7 +484,7 @@ const deltaFields: PartialDeltaFields = {
 };
 
 /** A PARTIAL_DELTA (payloadReader set on its payload) rebuilt on its base, or why it cannot be. */
-function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>): Decoded {
+function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>, lazyText: boolean): Decoded {
   const fields = decodePartialDeltaPayload(payloadReader, deltaFields);
   const { sessionId, utterance, prefixBytes, suffixStart, suffixEnd } = fields;
   const base = partials.get(sessionId, utterance);
@@ -463,6 +502,16 @@ function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>): De
   }
   const suffixBytes = suffixEnd - suffixStart;
   const length = prefixBytes + suffixBytes;
+  if (lazyText) {
+    try {
+      // The prefix is whole code points of valid UTF-8, so the text is valid exactly when the suffix is.
+      checkUtf8(bytes, suffixStart, suffixEnd);
+    } catch (error) {
+      // As in the eager path: a damaged delta ends its utterance's chain.
+      partials.dropUtterance(sessionId, utterance);
+      throw error;
+    }
+  }
   if (base.own.length < length) {
     const grown = new Uint8Array(Math.max(length, 2 * base.own.length, 128));
     if (!base.inSegment) grown.set(base.own.subarray(0, prefixBytes));
@@ -474,6 +523,13 @@ function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>): De
   base.seq = fields.seq;
   base.inSegment = false;
   base.length = length;
+  lastDelta = { baseSeq: fields.baseSeq, prefixBytes, suffixBytes };
+  if (lazyText) {
+    // Every ReadPartial made while reading lazily has a source.
+    const record = LazyPartialRecord.delta(base.source!, prefixBytes, fields, suffixStart, suffixEnd);
+    base.source = record;
+    return record;
+  }
   let text: string;
   try {
     // The prefix is whole code points of valid UTF-8, so this fails exactly when the suffix is not UTF-8.
@@ -481,9 +537,9 @@ function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>): De
   } catch (error) {
     // The base's bytes after the prefix are overwritten: nothing can extend this entry any more.
     partials.dropUtterance(sessionId, utterance);
+    lastDelta = null;
     throw error;
   }
-  lastDelta = { baseSeq: fields.baseSeq, prefixBytes, suffixBytes };
   return {
     type: 'partial',
     sessionId,
@@ -502,6 +558,21 @@ function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>): De
  * PARTIAL_DELTA frames come back as ordinary partial records with their full text (and `delta`).
  */
 export function readSegment(bytes: Uint8Array): SegmentReadResult {
+  return walkSegment(bytes, false);
+}
+
+/**
+ * readSegment, except that the `text` of partial records (full or rebuilt from a delta) is decoded
+ * on first read instead of while reading: the same records, skipped ranges and validEnd, the same
+ * checks (every text is validated as UTF-8 while reading), but a reader that only looks at the
+ * latest partial of each utterance (recovery) skips creating most strings. `bytes` must not be
+ * modified while the records are in use.
+ */
+export function readSegmentLazyText(bytes: Uint8Array): SegmentReadResult {
+  return walkSegment(bytes, true);
+}
+
+function walkSegment(bytes: Uint8Array, lazyText: boolean): SegmentReadResult {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const total = bytes.length;
   const records: FramedRecord[] = [];
@@ -512,7 +583,7 @@ export function readSegment(bytes: Uint8Array): SegmentReadResult {
   while (pos < total) {
     const check = checkFrame(bytes, view, pos);
     if (check > 0) {
-      const decoded = decodeFrame(bytes, pos, check, partials);
+      const decoded = decodeFrame(bytes, pos, check, partials, lazyText);
       if (typeof decoded === 'string') skipped.push({ offset: pos, length: check, reason: decoded });
       else if (lastDelta === null) records.push({ offset: pos, length: check, record: decoded });
       else {
