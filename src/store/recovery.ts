@@ -9,7 +9,7 @@
  * `uncertain` utterances. Only when every affected session is safely in its session file are the
  * dead writer's segments and ring file removed, so a crash during recovery just repeats it.
  */
-import { readSegment } from '../core/framing.ts';
+import { readSegmentLazyText } from '../core/framing.ts';
 import type { WalRecord } from '../core/records.ts';
 import { foldRecords, type FoldedSession } from '../core/recovery-fold.ts';
 import type { RecoveryReport, SessionMeta } from '../shared/persistence-api.ts';
@@ -42,7 +42,8 @@ async function readWriterRecords(sink: RecoverySink, writerId: string): Promise<
     const isRing = path.endsWith('.ring');
     if (!isRing) report.segmentsRead++;
     report.bytesRead += bytes.length;
-    const result = readSegment(bytes);
+    // Partial texts are decoded only for the partials the fold keeps (the latest of each utterance).
+    const result = readSegmentLazyText(bytes);
     for (const r of result.records) records.push(r.record);
     for (const s of result.skipped) {
       // A zero-filled or cut-off tail is the normal end of a segment that was being appended to.
