@@ -6,7 +6,8 @@
  * Not part of `npm test` (numbers, not pass/fail). Run: `npx tsx bench/codec-speed.ts`.
  * The product goal (≤ 100 ms per 10 MB segment) is measured in the worker by `npm run bench`.
  */
-import { encodeFrame, encodeFrames, readSegment } from '../src/core/framing.ts';
+import { encodeFrame, encodeFrames, readSegment, readSegmentLazyText } from '../src/core/framing.ts';
+import { RecoveryFold } from '../src/core/recovery-fold.ts';
 import { MemoryByteFile } from '../src/core/byte-file.ts';
 import type { WalRecord } from '../src/core/records.ts';
 import { SegmentEncoder } from '../src/core/segment-encoder.ts';
@@ -27,6 +28,14 @@ interface Timing {
   min: number;
   /** CPU ms of the process (all threads, GC included), median: steadier than wall time on a busy machine. */
   cpuMedian: number;
+}
+
+/** CPU ms of one call: the first call of a function is what a freshly started worker's recovery pays. */
+function cpuOnce(fn: () => unknown): number {
+  const cpuStart = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(cpuStart);
+  return (used.user + used.system) / 1000;
 }
 
 /** Median and fastest of RUNS timed calls, in ms, after two warm-up calls. */
@@ -77,7 +86,19 @@ const append = time(() => {
   const writer = new SegmentWriter(new MemoryByteFile(new Uint8Array(0)));
   for (const record of records) writer.append(record);
 });
+/** What recovery does with a segment: read it, fold every record, snapshot the sessions (reads the kept texts). */
+function readAndFold(read: (bytes: Uint8Array) => ReturnType<typeof readSegment>): void {
+  const fold = new RecoveryFold();
+  for (const framed of read(segment).records) fold.apply(framed.record);
+  fold.result();
+}
+// Cold first: each path's first call, before anything else has warmed it up.
+const coldLazyFold = cpuOnce(() => readAndFold(readSegmentLazyText));
+const coldFold = cpuOnce(() => readAndFold(readSegment));
 const read = time(() => readSegment(segment));
+const readLazy = time(() => readSegmentLazyText(segment));
+const fold = time(() => readAndFold(readSegment));
+const lazyFold = time(() => readAndFold(readSegmentLazyText));
 const readFull = time(() => readSegment(fullSegment));
 for (const bytes of [segment, fullSegment]) {
   const check = readSegment(bytes);
@@ -114,6 +135,9 @@ console.log(
 console.log(
   `  read ${(segment.length / 2 ** 20).toFixed(1)} MB segment     ${ms(read)} (SegmentWriter's, with deltas)`,
 );
+console.log(`  readSegmentLazyText    ${ms(readLazy)} (partial texts decoded on demand)`);
+console.log(`  read + fold (eager)    ${ms(fold)}; first call ${coldFold.toFixed(1)} ms CPU`);
+console.log(`  read + fold (lazy)     ${ms(lazyFold)}; first call ${coldLazyFold.toFixed(1)} ms CPU`);
 console.log(
   `  read ${(fullSegment.length / 2 ** 20).toFixed(1)} MB segment     ${ms(readFull)} (same records, self-contained frames)`,
 );

@@ -358,6 +358,33 @@ interface ReadPartial {
 
 const NO_BYTES = new Uint8Array(0);
 
+/**
+ * Rebuild buffers of finished utterances, reused by the next ones: a new small Uint8Array per
+ * utterance (its own ArrayBuffer) was the largest single cost of reading delta chains. Bounded so
+ * that at most a few hundred KB stay allocated between reads.
+ */
+const spareTextBuffers: Uint8Array[] = [];
+const MAX_SPARE_BUFFERS = 64;
+const MAX_SPARE_BUFFER_BYTES = 4096;
+
+function textBuffer(minBytes: number): Uint8Array {
+  const spare = spareTextBuffers.pop();
+  if (spare !== undefined && spare.length >= minBytes) return spare;
+  if (spare !== undefined) spareTextBuffers.push(spare);
+  return new Uint8Array(minBytes);
+}
+
+/** Gives back a rebuild buffer no entry refers to any more (its texts were decoded or are in the segment). */
+function recycleTextBuffer(buffer: Uint8Array): void {
+  if (
+    buffer !== NO_BYTES &&
+    buffer.length <= MAX_SPARE_BUFFER_BYTES &&
+    spareTextBuffers.length < MAX_SPARE_BUFFERS
+  ) {
+    spareTextBuffers.push(buffer);
+  }
+}
+
 /** Below this a byte loop beats set(subarray(…)), which allocates a view per call. */
 const SMALL_COPY_BYTES = 64;
 
@@ -434,9 +461,14 @@ function decodeFrame(
         }
         break;
       }
-      case 'final':
-        partials.dropUtterance(record.sessionId, record.utterance);
+      case 'final': {
+        const entry = partials.get(record.sessionId, record.utterance);
+        if (entry !== undefined) {
+          recycleTextBuffer(entry.own);
+          partials.dropUtterance(record.sessionId, record.utterance);
+        }
         break;
+      }
       case 'session-stop':
       case 'session-delete':
         partials.dropSession(record.sessionId);
@@ -513,8 +545,9 @@ function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>, laz
     }
   }
   if (base.own.length < length) {
-    const grown = new Uint8Array(Math.max(length, 2 * base.own.length, 128));
+    const grown = textBuffer(Math.max(length, 2 * base.own.length, 128));
     if (!base.inSegment) grown.set(base.own.subarray(0, prefixBytes));
+    recycleTextBuffer(base.own);
     base.own = grown;
   }
   const own = base.own;
