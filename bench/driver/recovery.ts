@@ -1,5 +1,5 @@
 /**
- * Recovery: a WAL of 1/10/100 MiB replayed by a fresh worker (open segments, readSegment,
+ * Recovery: a WAL of 1/10/100 MiB replayed by a fresh worker (open segments, readSegmentLazyText,
  * RecoveryFold) vs SQLite-WASM reopening the same records (wasm init, VFS pool, SELECT, same fold).
  * WAL and SQLite alternate, several repetitions, medians reported.
  */
@@ -68,7 +68,7 @@ export async function runRecovery(
         'WAL size',
         'records',
         'WAL recover ms',
-        'of which readSegment ms',
+        'of which readSegmentLazyText ms',
         'WAL from new Worker ms',
         'SQLite recover ms',
         'of which wasm+VFS ms',
@@ -78,7 +78,7 @@ export async function runRecovery(
       ],
       rows,
       notes: [
-        'WAL recover = open every segment (10 MiB rotation), read it, readSegment (CRC-check + decode), RecoveryFold.apply per record, utterancesOf per session. SQLite recover = load wasm, installOpfsSAHPoolVfs, open, SELECT … ORDER BY session, seq, rows → records → the same RecoveryFold. "from new Worker" adds worker start-up and module load, measured on the page.',
+        'WAL recover = open every segment (10 MiB rotation), read it, readSegmentLazyText (CRC-check + decode; partial texts decoded only when the fold reads them, as the engine’s recovery does), RecoveryFold.apply per record, utterancesOf per session. SQLite recover = load wasm, installOpfsSAHPoolVfs, open, SELECT … ORDER BY session, seq, rows → records → the same RecoveryFold. "from new Worker" adds worker start-up and module load, measured on the page.',
         'The generated data is one session per ~50,000 records (a 10 MiB segment ≈ one 4-hour session); both sides store identical records.',
       ],
     },

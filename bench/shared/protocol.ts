@@ -96,7 +96,7 @@ export interface RecoveryResult {
   records: number;
   /** From the worker's first line to the rebuilt transcript (open + read + fold + utterances), ms. */
   recoverMs: number;
-  /** WAL: readSegment time; SQLite: the SELECT loop including the fold it feeds, ms. */
+  /** WAL: readSegmentLazyText time; SQLite: the SELECT loop including the fold it feeds, ms. */
   readMs: number;
   /** SQLite only: wasm init + VFS pool install (part of recoverMs), ms. */
   coldStartMs: number;

@@ -1,13 +1,14 @@
 /**
  * Recovery bench: writes a WAL of a given size (the project's SegmentWriter, 10 MiB rotation) or the
  * same records into SQLite (opfs-sahpool), then — in a fresh worker, as after a reload — recovers it:
- * WAL: open every segment, read it, readSegment, RecoveryFold, utterances.
+ * WAL: open every segment, read it, readSegmentLazyText (as src/store/recovery.ts does), RecoveryFold,
+ * utterances.
  * SQLite: load the wasm, install the VFS pool, open the database, SELECT every row in order, feed the
  * same RecoveryFold (so both sides pay the same rebuild logic and differ only in storage and decode).
  * One worker instance per step; the page terminates it afterwards.
  */
 import * as Comlink from 'comlink';
-import { readSegment } from '../../src/core/framing.ts';
+import { readSegmentLazyText } from '../../src/core/framing.ts';
 import { SegmentEncoder } from '../../src/core/segment-encoder.ts';
 import type { WalRecord } from '../../src/core/records.ts';
 import { RecoveryFold, utterancesOf } from '../../src/core/recovery-fold.ts';
@@ -140,7 +141,8 @@ const api: RecoveryWorkerApi = {
         handle.read(data, { at: 0 });
         bytes += data.length;
         const r0 = performance.now();
-        const segment = readSegment(data);
+        // The reader the engine's start-up recovery uses (src/store/recovery.ts).
+        const segment = readSegmentLazyText(data);
         readMs += performance.now() - r0;
         for (const framed of segment.records) fold.apply(framed.record);
         records += segment.records.length;
