@@ -34,6 +34,8 @@ export class Origin {
     const events: PersistenceEvent[] = [];
     engine.subscribe((e) => events.push(e));
     await engine.init({ writerId, persisted: null });
+    // Reconcile, retention and the search cache run after init() resolves; tests see their result.
+    await engine.whenStartupWorkDone();
     return { engine, events };
   }
 

@@ -49,7 +49,8 @@ describe('VaultEngine: index, search, reconcile, import/export, ring file', () =
       hasUncertain: false,
     });
     const { events, engine: next } = await origin.engine('w2');
-    expect(events).toEqual([]);
+    // Reconcile runs after init() resolved, so it tells the list to refresh; nothing else happened.
+    expect(events).toEqual([{ type: 'sessions-changed' }]);
     const page = await next.listSessions({ offset: 0, limit: 10 });
     expect(page.sessions.map((m) => [m.id, m.status, m.finals])).toEqual([['kept', 'stopped', 1]]);
     const audit = origin.meta.audit.find((e) => e.action === 'reconciled');

@@ -56,6 +56,12 @@ const LATENCY_WINDOW = 256;
 /** Sessions per import batch (one IndexedDB transaction each) and session files written at once. */
 const IMPORT_BATCH = 250;
 const IMPORT_CONCURRENCY = 8;
+/** Session files read at once by search and the search-cache warm-up (getFile(): no lock needed). */
+const SEARCH_READ_CONCURRENCY = 8;
+/** The background start-up work waits for the first list page, or this long at most (ms). */
+const STARTUP_WORK_DELAY_MS = 1000;
+/** Upper bound of the in-memory search cache, in UTF-16 code units (~64 MB). */
+const SEARCH_CACHE_MAX_CHARS = 32 * 1024 * 1024;
 
 export interface EngineDeps {
   files: FileStore;
@@ -129,7 +135,10 @@ export class VaultEngine {
   private chain: Promise<unknown> = Promise.resolve();
   private flushTimer: unknown = null;
   private retentionTimer: unknown = null;
+  /** Lower-cased transcript text per session for search, valid while the row's updatedAt matches. */
   private readonly searchCache = new Map<string, { updatedAt: number; text: string }>();
+  private searchCacheChars = 0;
+  private readonly searchTextLoads = new Map<string, Promise<string>>();
   private readonly purgeWaiters = new Map<
     string,
     (message: Extract<PeerMessage, { type: 'purge-done' }>) => void
@@ -143,6 +152,9 @@ export class VaultEngine {
   private readonly newId: () => string;
   private readonly monotonic: () => number;
   private closed = false;
+  private startupWork: Promise<void> = Promise.resolve();
+  /** Starts the deferred start-up work early once the first list page was served. */
+  private firstListServed: () => void = () => undefined;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -188,10 +200,7 @@ export class VaultEngine {
     this.deps.peers?.onMessage((m) => this.onPeerMessage(m));
 
     const report = emptyReport();
-    await this.deps.locks.exclusive(STARTUP_LOCK, async () => {
-      await this.recoverDeadWriters(report);
-      await this.reconcile(report);
-    });
+    await this.deps.locks.exclusive(STARTUP_LOCK, () => this.recoverDeadWriters(report));
     report.durationMs = Math.round((this.monotonic() - started) * 10) / 10;
 
     if (report.recovered.length > 0 || report.skipped.length > 0) {
@@ -201,9 +210,37 @@ export class VaultEngine {
     if (report.skipped.length > 0) {
       this.emit({ type: 'error', error: { code: 'corrupt-wal', message: describeSkipped(report) } });
     }
+    this.startupWork = this.runStartupWork(report);
+    return report;
+  }
+
+  /**
+   * Start-up work that is O(sessions) and so must not hold up the first list screen: reconciling the
+   * index with the session files (then 'sessions-changed' when it changed anything), retention, and
+   * filling the search cache. Runs right after init() resolved; errors become 'error' events.
+   */
+  private async runStartupWork(report: RecoveryReport): Promise<void> {
+    // Let the first list page go first: it competes with this work for OPFS and IndexedDB.
+    const timers = this.deps.timers;
+    if (timers) {
+      await new Promise<void>((resolve) => {
+        this.firstListServed = resolve;
+        timers.setTimeout(resolve, STARTUP_WORK_DELAY_MS);
+      });
+    }
+    try {
+      await this.reconcile(report);
+    } catch (error) {
+      this.emitError(error, 'checking the session index against the session files');
+    }
     await this.applyRetention().catch((e) => this.emitError(e, 'applying the retention setting'));
     this.scheduleRetention();
-    return report;
+    await this.warmSearchCache().catch(() => undefined); // search reads files itself when this failed
+  }
+
+  /** Settles when the background start-up work (reconcile, retention, search cache) is done. */
+  whenStartupWorkDone(): Promise<void> {
+    return this.startupWork;
   }
 
   private recoverySink(report: RecoveryReport): RecoverySink {
@@ -227,7 +264,13 @@ export class VaultEngine {
     }
   }
 
-  /** Index rows ⇄ session files: add rows for files without one, drop rows with neither file nor live writer. */
+  /**
+   * Index rows ⇄ session files: add rows for files without one, drop rows with neither file nor live
+   * writer. It runs while this tab may already record, import or delete, so each change is made inside
+   * `serial` after checking again that it still applies (a deletion's last steps run there too). It
+   * needs no start-up lock: recovery and import write a session's file before its row, so a racing
+   * reconcile at worst writes a row that their own row write then replaces.
+   */
   private async reconcile(report: RecoveryReport): Promise<void> {
     const { files, meta } = this.deps;
     const fileIds = await listSessionIds(files);
@@ -238,19 +281,25 @@ export class VaultEngine {
     let removed = 0;
     for (const id of fileIds) {
       if (rowIds.has(id)) continue;
-      const file = await readSessionFile(files, id);
-      const folded = file ? foldRecords(file.records).sessions.get(id) : undefined;
-      if (!file || !folded) continue;
-      await meta.putSession(
-        metaOfFolded(folded, file.bytes, folded.status === 'stopped' ? 'stopped' : 'recovered'),
-      );
-      added++;
+      await this.serial(async () => {
+        if (this.deletedIds.has(id) || this.active.has(id) || (await meta.getSession(id))) return;
+        const file = await readSessionFile(files, id);
+        const folded = file ? foldRecords(file.records).sessions.get(id) : undefined;
+        if (!file || !folded) return;
+        await meta.putSession(
+          metaOfFolded(folded, file.bytes, folded.status === 'stopped' ? 'stopped' : 'recovered'),
+        );
+        added++;
+      });
     }
     for (const row of rows) {
-      if (fileIds.has(row.id)) continue;
+      if (fileIds.has(row.id) || this.active.has(row.id)) continue;
       if (row.writerId !== null && row.writerId !== this.writerId && held.has(row.writerId)) continue;
-      await meta.deleteSession(row.id);
-      removed++;
+      await this.serial(async () => {
+        if (this.active.has(row.id) || (await hasSessionFile(files, row.id))) return;
+        await meta.deleteSession(row.id);
+        removed++;
+      });
     }
     report.reconciled = { added, removed };
     if (added + removed > 0) {
@@ -261,6 +310,7 @@ export class VaultEngine {
         outcome: 'ok',
         counts: { added, removed },
       });
+      this.broadcastChanged();
     }
   }
 
@@ -403,6 +453,8 @@ export class VaultEngine {
   }
 
   private async finishStopped(s: ActiveSession): Promise<void> {
+    const folded = s.fold.result().sessions.get(s.id);
+    if (folded) this.cacheSearchText(s.id, s.meta.updatedAt, searchTextOf(folded));
     this.active.delete(s.id);
     this.checkpointed.set(s.id, s.checkpointSeq);
     this.ring.clearSession(s.id);
@@ -586,15 +638,53 @@ export class VaultEngine {
     const search = query.search?.trim().toLowerCase() ?? '';
     if (!search) {
       const [rows, total] = await Promise.all([meta.pageSessions(offset, limit), meta.countSessions()]);
+      this.firstListServed();
       return { sessions: rows.map((r) => this.overlay(r)), total };
     }
-    const matched: SessionMeta[] = [];
-    for (const row of await meta.allSessions()) {
-      if (row.title.toLowerCase().includes(search) || (await this.searchText(row)).includes(search)) {
-        matched.push(this.overlay(row));
-      }
-    }
+    const rows = await meta.allSessions();
+    const byTitle = new Set(rows.filter((r) => r.title.toLowerCase().includes(search)).map((r) => r.id));
+    const byText = new Set<string>();
+    // Mostly answered from the search cache; files not cached yet are read a few at a time.
+    await forEachConcurrently(
+      rows.filter((r) => !byTitle.has(r.id)),
+      SEARCH_READ_CONCURRENCY,
+      async (row) => {
+        if ((await this.searchText(row)).includes(search)) byText.add(row.id);
+      },
+    );
+    const matched = rows.filter((r) => byTitle.has(r.id) || byText.has(r.id)).map((r) => this.overlay(r));
     return { sessions: matched.slice(offset, offset + limit), total: matched.length };
+  }
+
+  /**
+   * Fills the search cache from every session file once, after start-up, so the first search does
+   * not read thousands of files while the user waits. Stops at the cache's size bound (beyond it,
+   * search reads the remaining files itself).
+   */
+  private async warmSearchCache(): Promise<void> {
+    const rows = await this.deps.meta.allSessions();
+    await forEachConcurrently(rows, SEARCH_READ_CONCURRENCY, async (row) => {
+      if (this.closed || this.searchCacheChars >= SEARCH_CACHE_MAX_CHARS) return;
+      await this.searchText(row);
+    });
+  }
+
+  /** Caches a session's lower-cased transcript text (worker memory only: never IndexedDB). */
+  private cacheSearchText(id: string, updatedAt: number, text: string): void {
+    const old = this.searchCache.get(id);
+    if (old) this.searchCacheChars -= old.text.length;
+    if (this.searchCacheChars + text.length > SEARCH_CACHE_MAX_CHARS) {
+      this.searchCache.delete(id);
+      return;
+    }
+    this.searchCache.set(id, { updatedAt, text });
+    this.searchCacheChars += text.length;
+  }
+
+  private forgetSearchText(id: string): void {
+    const old = this.searchCache.get(id);
+    if (old) this.searchCacheChars -= old.text.length;
+    this.searchCache.delete(id);
   }
 
   private overlay(row: SessionMeta): SessionMeta {
@@ -611,10 +701,20 @@ export class VaultEngine {
     }
     const cached = this.searchCache.get(row.id);
     if (cached && cached.updatedAt === row.updatedAt) return cached.text;
-    const folded = await this.readFolded(row.id).catch(() => undefined);
-    const text = folded ? searchTextOf(folded) : '';
-    this.searchCache.set(row.id, { updatedAt: row.updatedAt, text });
-    return text;
+    // A search and the warm-up asking for the same file share one read.
+    const key = `${row.id}@${row.updatedAt}`;
+    const loading = this.searchTextLoads.get(key);
+    if (loading) return loading;
+    const load = this.readFolded(row.id)
+      .catch(() => undefined)
+      .then((folded) => {
+        const text = folded ? searchTextOf(folded) : '';
+        if (!this.deletedIds.has(row.id)) this.cacheSearchText(row.id, row.updatedAt, text);
+        return text;
+      })
+      .finally(() => this.searchTextLoads.delete(key));
+    this.searchTextLoads.set(key, load);
+    return load;
   }
 
   private async readFolded(id: string): Promise<FoldedSession | undefined> {
@@ -678,7 +778,7 @@ export class VaultEngine {
       const rewritten = await this.purgeLocal(id);
       const sessionFiles = await shredSessionFiles(this.deps.files, id);
       await this.deps.meta.deleteSession(id);
-      this.searchCache.delete(id);
+      this.forgetSearchText(id);
       await this.audit(action, id, {
         finals: row?.finals ?? 0,
         bytes: row?.bytes ?? 0,
@@ -710,6 +810,7 @@ export class VaultEngine {
     const live = this.active.get(id);
     this.deletedIds.add(id);
     this.active.delete(id);
+    this.forgetSearchText(id);
     this.checkpointed.delete(id);
     this.ring.clearSession(id);
     let rewritten = 0;
@@ -906,7 +1007,7 @@ export class VaultEngine {
           const folded = foldRecords(importedRecords(s)).sessions.get(s.id)!;
           const written = await writeSessionFile(this.deps.files, s.id, sessionRecords(folded));
           this.deletedIds.delete(s.id);
-          this.searchCache.set(s.id, { updatedAt: folded.updatedAt, text: searchTextOf(folded) });
+          this.cacheSearchText(s.id, folded.updatedAt, searchTextOf(folded));
           rows.push(metaOfFolded(folded, written.bytes, 'imported'));
           audit.push({
             at: this.now(),

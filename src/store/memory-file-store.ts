@@ -63,6 +63,8 @@ class HandleFile implements ByteFile {
 export class MemoryFileStore implements FileStore {
   readonly files = new Map<string, MemoryByteFile>();
   private readonly dirs = new Set<string>();
+  /** Directory path ('' for the root) → its entries, so `list` does not scan every file. */
+  private readonly children = new Map<string, Map<string, DirEntry['kind']>>();
   private readonly openPaths = new Set<string>();
   /** Total bytes across all files that writes may reach (null: unlimited). */
   quotaBytes: number | null = null;
@@ -81,17 +83,31 @@ export class MemoryFileStore implements FileStore {
   }
 
   async list(dir: string): Promise<DirEntry[]> {
-    const prefix = dir === '' ? '' : `${dir}/`;
-    const seen = new Map<string, DirEntry>();
-    for (const path of [...this.files.keys(), ...this.dirs]) {
-      if (!path.startsWith(prefix) || path === dir) continue;
-      const rest = path.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      const name = slash === -1 ? rest : rest.slice(0, slash);
-      const kind = slash === -1 && this.files.has(path) ? 'file' : 'directory';
-      if (!seen.has(name)) seen.set(name, { name, kind });
+    const children = this.children.get(dir);
+    if (!children) return [];
+    return [...children]
+      .map(([name, kind]) => ({ name, kind }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Notes a new file and its directories in the per-directory index `list` reads. */
+  private indexPath(path: string): void {
+    const parts = path.split('/');
+    for (let i = 0; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join('/');
+      const kind = i === parts.length - 1 ? 'file' : 'directory';
+      if (kind === 'directory') this.dirs.add(parts.slice(0, i + 1).join('/'));
+      let entries = this.children.get(parent);
+      if (!entries) this.children.set(parent, (entries = new Map()));
+      entries.set(parts[i]!, kind);
     }
-    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private unindexPath(path: string): void {
+    const slash = path.lastIndexOf('/');
+    const parent = slash === -1 ? '' : path.slice(0, slash);
+    this.children.get(parent)?.delete(path.slice(slash + 1));
+    this.children.delete(path);
   }
 
   spendIo(): void {
@@ -107,8 +123,7 @@ export class MemoryFileStore implements FileStore {
     if (!file) {
       file = new MemoryByteFile();
       this.files.set(path, file);
-      const parts = path.split('/');
-      for (let i = 1; i < parts.length; i++) this.dirs.add(parts.slice(0, i).join('/'));
+      this.indexPath(path);
     }
     this.openPaths.add(path);
     return new HandleFile(this, path, file);
@@ -124,15 +139,31 @@ export class MemoryFileStore implements FileStore {
 
   async remove(path: string): Promise<void> {
     this.spendIo();
-    const prefix = `${path}/`;
-    for (const [p, f] of [...this.files]) {
-      if (p === path || p.startsWith(prefix)) {
-        if (this.openPaths.has(p)) throw lockedError(p);
-        this.removedContents.push(f.bytes());
-        this.files.delete(p);
-      }
+    if (!this.dirs.has(path)) {
+      // A single file (or nothing).
+      const f = this.files.get(path);
+      if (!f) return;
+      if (this.openPaths.has(path)) throw lockedError(path);
+      this.removedContents.push(f.bytes());
+      this.files.delete(path);
+      this.unindexPath(path);
+      return;
     }
-    for (const d of [...this.dirs]) if (d === path || d.startsWith(prefix)) this.dirs.delete(d);
+    const prefix = `${path}/`;
+    for (const p of this.files.keys()) {
+      if (p.startsWith(prefix) && this.openPaths.has(p)) throw lockedError(p);
+    }
+    for (const [p, f] of [...this.files]) {
+      if (!p.startsWith(prefix)) continue;
+      this.removedContents.push(f.bytes());
+      this.files.delete(p);
+    }
+    for (const d of [...this.dirs]) {
+      if (d !== path && !d.startsWith(prefix)) continue;
+      this.dirs.delete(d);
+      this.children.delete(d);
+    }
+    this.unindexPath(path);
   }
 
   release(path: string): void {

@@ -32,12 +32,22 @@ export async function hasSessionFile(files: FileStore, sessionId: string): Promi
   return (await generationsOf(files, sessionId)).length > 0;
 }
 
+/** Generations present for one session, ascending, each with its reader when the store offers one. */
+async function generationEntriesOf(
+  files: FileStore,
+  sessionId: string,
+): Promise<Array<{ generation: number; read?: () => Promise<Uint8Array | null> }>> {
+  const out: Array<{ generation: number; read?: () => Promise<Uint8Array | null> }> = [];
+  for (const e of await files.list(sessionDir(sessionId))) {
+    const generation = e.kind === 'file' ? parseGenerationName(e.name) : null;
+    if (generation !== null) out.push({ generation, read: e.read });
+  }
+  return out.sort((a, b) => a.generation - b.generation);
+}
+
 /** Generations present for one session, ascending. */
 async function generationsOf(files: FileStore, sessionId: string): Promise<number[]> {
-  return (await files.list(sessionDir(sessionId)))
-    .map((e) => (e.kind === 'file' ? parseGenerationName(e.name) : null))
-    .filter((g): g is number => g !== null)
-    .sort((a, b) => a - b);
+  return (await generationEntriesOf(files, sessionId)).map((g) => g.generation);
 }
 
 function parseComplete(sessionId: string, path: string, bytes: Uint8Array): SessionFileRead | null {
@@ -56,10 +66,11 @@ function parseComplete(sessionId: string, path: string, bytes: Uint8Array): Sess
 
 /** The newest complete generation of a session's file, or null when there is none. */
 export async function readSessionFile(files: FileStore, sessionId: string): Promise<SessionFileRead | null> {
-  const generations = await generationsOf(files, sessionId);
+  const generations = await generationEntriesOf(files, sessionId);
   for (let i = generations.length - 1; i >= 0; i--) {
-    const path = sessionFilePath(sessionId, generations[i]!);
-    const bytes = await files.read(path);
+    const { generation, read } = generations[i]!;
+    const path = sessionFilePath(sessionId, generation);
+    const bytes = read ? await read() : await files.read(path);
     if (!bytes) continue;
     const parsed = parseComplete(sessionId, path, bytes);
     if (parsed) return parsed;

@@ -9,6 +9,12 @@ import type { AuditEntry, SessionMeta } from '../shared/persistence-api.ts';
 export interface DirEntry {
   name: string;
   kind: 'file' | 'directory';
+  /**
+   * For files: reads the whole file through the handle the listing already holds (on OPFS this saves
+   * walking the path again, which dominates reading thousands of small session files). Null when the
+   * file is gone.
+   */
+  read?: () => Promise<Uint8Array | null>;
 }
 
 /**

@@ -98,9 +98,28 @@ export class OpfsFileStore implements FileStore {
     }
   }
 
+  /**
+   * Handles of the top-level directories (wal, ring, sessions), which are never removed: every path
+   * walk starts one step further down. Deeper directories are removed and recreated, so not cached.
+   */
+  private readonly topDirs = new Map<string, FileSystemDirectoryHandle>();
+
   private async dir(dirs: string[], create: boolean): Promise<FileSystemDirectoryHandle | null> {
     let d = this.root;
-    for (const part of dirs) {
+    const top = dirs[0];
+    const cached = top === undefined ? undefined : this.topDirs.get(top);
+    if (top !== undefined && !cached) {
+      try {
+        d = await this.root.getDirectoryHandle(top, { create });
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+      this.topDirs.set(top, d);
+    } else if (cached) {
+      d = cached;
+    }
+    for (const part of dirs.slice(1)) {
       try {
         d = await d.getDirectoryHandle(part, { create });
       } catch (error) {
@@ -131,7 +150,12 @@ export class OpfsFileStore implements FileStore {
       entries(): AsyncIterable<[string, FileSystemHandle]>;
     };
     for await (const [name, handle] of iterable.entries()) {
-      out.push({ name, kind: handle.kind === 'file' ? 'file' : 'directory' });
+      if (handle.kind === 'file') {
+        const path = `${dir}/${name}`;
+        out.push({ name, kind: 'file', read: () => this.readHandle(handle as FileSystemFileHandle, path) });
+      } else {
+        out.push({ name, kind: 'directory' });
+      }
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -148,11 +172,15 @@ export class OpfsFileStore implements FileStore {
   }
 
   async read(path: string): Promise<Uint8Array | null> {
+    const fh = await this.fileHandle(path);
+    return fh ? this.readHandle(fh, path) : null;
+  }
+
+  /** getFile() + arrayBuffer(): no lock is taken, so reads run side by side. */
+  private async readHandle(fh: FileSystemFileHandle, path: string): Promise<Uint8Array | null> {
     // getFile() fails while another context holds a sync handle on the file; session files are held
     // only for the moment they are written, so a short wait usually gets through.
     for (let attempt = 0; ; attempt++) {
-      const fh = await this.fileHandle(path);
-      if (!fh) return null;
       try {
         return new Uint8Array(await (await fh.getFile()).arrayBuffer());
       } catch (error) {
@@ -177,6 +205,7 @@ export class OpfsFileStore implements FileStore {
 
   async remove(path: string): Promise<void> {
     const { dirs, name } = split(path);
+    if (dirs.length === 0) this.topDirs.delete(name);
     const d = await this.dir(dirs, false);
     if (!d) return;
     try {
