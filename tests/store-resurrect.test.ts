@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { SegmentLog } from '../src/store/segment-log.ts';
 import { Origin, SessionScript } from './store-harness.ts';
 
 /**
@@ -53,5 +54,17 @@ describe('VaultEngine: a deleted id written again survives recovery', () => {
     const { engine: next } = await origin.engine('tabB');
     await expect(next.readSession('gone')).rejects.toMatchObject({ code: 'unknown-session' });
     expect(origin.filesContaining('secret words')).toEqual([]);
+  });
+
+  it('a tombstone a full disk kept in place is retired before its id is imported again', async () => {
+    const origin = new Origin();
+    const retire = vi.spyOn(SegmentLog.prototype, 'retireTombstone');
+    retire.mockRejectedValueOnce(Object.assign(new Error('full'), { name: 'QuotaExceededError' }));
+    const { engine, exported } = await recordExportDelete(origin, 'tabA');
+    retire.mockRestore();
+    expect(await engine.importSessions(exported)).toEqual({ imported: 1, skipped: 0 });
+    origin.crash('tabA');
+    const { engine: next } = await origin.engine('tabB');
+    expect((await next.readSession('again')).utterances.map((u) => u.text)).toEqual(['words that come back']);
   });
 });

@@ -129,6 +129,8 @@ export class VaultEngine {
   /** Stopped sessions of this writer and the seq their session file covers (for segment deletion). */
   private readonly checkpointed = new Map<string, number>();
   private readonly deletedIds = new Set<string>();
+  /** Finished deletions whose SESSION_DELETE could not be retired yet (see retireTombstoneSoftly). */
+  private readonly unretiredTombstones = new Set<string>();
   /** Sessions whose unreleased ring entries overflowed: checkpointed after the current append. */
   private readonly overflowed = new Set<string>();
   private readonly listeners = new Set<(event: PersistenceEvent) => void>();
@@ -228,11 +230,13 @@ export class VaultEngine {
         timers.setTimeout(resolve, STARTUP_WORK_DELAY_MS);
       });
     }
+    if (this.closed) return;
     try {
       await this.reconcile(report);
     } catch (error) {
-      this.emitError(error, 'checking the session index against the session files');
+      if (!this.closed) this.emitError(error, 'checking the session index against the session files');
     }
+    if (this.closed) return;
     await this.applyRetention().catch((e) => this.emitError(e, 'applying the retention setting'));
     this.scheduleRetention();
     await this.warmSearchCache().catch(() => undefined); // search reads files itself when this failed
@@ -324,6 +328,8 @@ export class VaultEngine {
   appendBatch(records: WalRecord[]): Promise<AppendBatchResult> {
     return this.serial(async () => {
       const acks: Ack[] = [];
+      // Tombstones of finished deletions that a full disk kept in place: retried while the tab lives.
+      for (const id of [...this.unretiredTombstones]) await this.retireTombstoneSoftly(id, false);
       try {
         await this.retryStoppedCheckpoints();
       } catch (error) {
@@ -796,11 +802,13 @@ export class VaultEngine {
    * (an export imported back) is not erased when this writer's folder is recovered. On failure (e.g.
    * disk full) the tombstone stays and is retired again before that id is written (importSessions).
    */
-  private async retireTombstoneSoftly(id: string): Promise<void> {
+  private async retireTombstoneSoftly(id: string, reportFailure = true): Promise<void> {
     try {
       await this.requireLog().retireTombstone(id);
+      this.unretiredTombstones.delete(id);
     } catch (error) {
-      this.emitError(error, 'finishing the deletion');
+      this.unretiredTombstones.add(id);
+      if (reportFailure) this.emitError(error, 'finishing the deletion');
     }
   }
 
