@@ -17,7 +17,7 @@ import {
 import { launchBench } from './driver/browser.ts';
 import { benchConfig } from './driver/config.ts';
 import { evaluateGoals } from './driver/goals.ts';
-import { filesystemOf, loadAverage, machineInfo } from './driver/machine.ts';
+import { filesystemOf, loadAverage, machineInfo, sourceRevision } from './driver/machine.ts';
 import {
   printReport,
   writeResultsMarkdown,
@@ -40,7 +40,8 @@ const log = (line: string) =>
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 
 async function main(): Promise<void> {
-  log(`Scribe Vault bench (${config.quick ? 'quick' : 'full'}) — building bench pages…`);
+  const revision = sourceRevision();
+  log(`Scribe Vault bench (${config.quick ? 'quick' : 'full'}) at ${revision} — building bench pages…`);
   await build({ configFile: `${benchDir}vite.config.ts`, logLevel: 'warn' });
   log('Building the app (production build, for the end-to-end crash → reload run)…');
   await buildApp();
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     const report: BenchReport = {
       date: new Date().toISOString(),
       durationS: (Date.now() - started) / 1000,
+      revision,
       config,
       machine: machineInfo(chromiumVersion, loadAtStart),
       profileFs: filesystemOf(browser.profileDir),
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
     report.durationS = (Date.now() - started) / 1000;
     report.machine.loadEnd = loadAverage();
     printReport(report);
-    writeResultsMarkdown(`${benchDir}RESULTS.md`, report);
+    await writeResultsMarkdown(`${benchDir}RESULTS.md`, report);
     log(`\nWrote bench/RESULTS.md (${Math.round(report.durationS)} s)`);
   } finally {
     await browser.close();

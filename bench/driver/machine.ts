@@ -30,6 +30,19 @@ export function machineInfo(chromiumVersion: string, loadStart: number): Machine
   };
 }
 
+/** The commit the run was built from ("abc1234", plus "+ uncommitted changes" when the tree is dirty). */
+export function sourceRevision(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench', 'tests/helpers'], {
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 /** Free disk-backed storage note: which filesystem holds the profile (tmpfs would flatter flush()). */
 export function filesystemOf(path: string): string {
   try {
