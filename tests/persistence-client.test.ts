@@ -4,7 +4,7 @@
  * full, retries (timer and new appends), error / error-cleared events, and import validation.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type * as Comlink from 'comlink';
+import * as Comlink from 'comlink';
 import { RETRY_MS, WorkerPersistenceClient } from '../src/persistence/client.ts';
 import type { PersistenceEvent, PersistenceWorkerApi } from '../src/shared/persistence-api.ts';
 import { VaultEngine } from '../src/store/engine.ts';
@@ -18,8 +18,9 @@ function remoteFor(engine: VaultEngine): PersistenceWorkerApi {
     }),
     appendBatch: (r) => engine.appendBatch(r),
     getSession: (id) => engine.getSession(id),
-    visibilityChanged: (h) => engine.visibilityChanged(h),
-    pageHide: () => engine.pageHide(),
+    // async like every method of a Comlink remote.
+    visibilityChanged: async (h) => engine.visibilityChanged(h),
+    pageHide: async () => engine.pageHide(),
     listSessions: (q) => engine.listSessions(q),
     readSession: (id) => engine.readSession(id),
     renameSession: (id, t) => engine.renameSession(id, t),
@@ -57,7 +58,28 @@ async function setup() {
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
+
+/**
+ * Like a Comlink remote: after `[Comlink.releaseProxy]()` every property access throws synchronously
+ * ("Proxy has been released and is not useable"). Accesses after release are recorded by name.
+ */
+function releasableRemote(remote: PersistenceWorkerApi) {
+  let released = false;
+  const usedAfterRelease: string[] = [];
+  const proxy = new Proxy(remote, {
+    get(target, prop, receiver) {
+      if (prop === Comlink.releaseProxy) return () => void (released = true);
+      if (released) {
+        usedAfterRelease.push(String(prop));
+        throw new Error('Proxy has been released and is not useable');
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  return { proxy: proxy as unknown as Comlink.Remote<PersistenceWorkerApi>, usedAfterRelease };
+}
 
 describe('PersistenceClient facade', () => {
   it('assigns seqs from 0, acknowledges in order and reads back the transcript', async () => {
@@ -156,5 +178,41 @@ describe('PersistenceClient facade', () => {
       code: 'bad-import',
     });
     expect((await client.listSessions({ offset: 0, limit: 10 })).total).toBe(0);
+  });
+
+  it('close() removes its pagehide/visibilitychange listeners: the released proxy is never touched', async () => {
+    // Node has no window/document: real EventTargets stand in for them.
+    const fakeWindow = new EventTarget();
+    const fakeDocument = Object.assign(new EventTarget(), { visibilityState: 'hidden' });
+    vi.stubGlobal('window', fakeWindow);
+    vi.stubGlobal('document', fakeDocument);
+    const origin = new Origin();
+    const engine = new VaultEngine({
+      files: origin.files,
+      meta: origin.meta,
+      locks: origin.locks,
+      peers: null,
+      clock: { now: () => Date.now() },
+    });
+    const remote = remoteFor(engine);
+    const pageHides = vi.spyOn(remote, 'pageHide');
+    const visibilityChanges = vi.spyOn(remote, 'visibilityChanged');
+    const { proxy, usedAfterRelease } = releasableRemote(remote);
+    const client = new WorkerPersistenceClient(proxy, null);
+    await client.start({ writerId: 'tab1', requestPersistence: false });
+    // While open, the page events reach the worker.
+    fakeWindow.dispatchEvent(new Event('pagehide'));
+    fakeDocument.dispatchEvent(new Event('visibilitychange'));
+    await Promise.resolve();
+    expect(pageHides).toHaveBeenCalledTimes(1);
+    expect(visibilityChanges).toHaveBeenCalledWith(true);
+
+    await client.close();
+    fakeWindow.dispatchEvent(new Event('pagehide'));
+    fakeDocument.dispatchEvent(new Event('visibilitychange'));
+    await client.close(); // a second close is a no-op, not a call on the released proxy
+    expect(usedAfterRelease).toEqual([]);
+    expect(pageHides).toHaveBeenCalledTimes(1);
+    expect(visibilityChanges).toHaveBeenCalledTimes(1);
   });
 });

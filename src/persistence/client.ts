@@ -97,6 +97,7 @@ export class WorkerPersistenceClient implements PersistenceClient {
   private readonly nextSeq = new Map<string, number>();
   private readonly localMeta = new Map<string, SessionMeta>();
   private pumping = false;
+  private closed = false;
   private blockedBy: PersistenceErrorCode | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** Resolved whenever the pump stops on an error (so callers waiting for an ack can go on). */
@@ -117,15 +118,26 @@ export class WorkerPersistenceClient implements PersistenceClient {
     );
     this.writerId = init.writerId;
     this.recovery = init.recovery;
+    if (this.closed) return;
     if (typeof document !== 'undefined') {
-      document.addEventListener('visibilitychange', () => {
-        void this.remote.visibilityChanged(document.visibilityState === 'hidden').catch(() => undefined);
-      });
+      document.addEventListener('visibilitychange', this.onVisibilityChange);
     }
     if (typeof window !== 'undefined') {
-      window.addEventListener('pagehide', () => void this.remote.pageHide().catch(() => undefined));
+      window.addEventListener('pagehide', this.onPageHide);
     }
   }
+
+  // Fire-and-forget. After close() the Comlink proxy is released and throws synchronously on any
+  // property access, so the handlers check `closed` (and close() removes them anyway).
+  private readonly onVisibilityChange = (): void => {
+    if (this.closed) return;
+    void this.remote.visibilityChanged(document.visibilityState === 'hidden').catch(() => undefined);
+  };
+
+  private readonly onPageHide = (): void => {
+    if (this.closed) return;
+    void this.remote.pageHide().catch(() => undefined);
+  };
 
   // ------------------------------------------------------------------------------------------
   // Recording
@@ -228,10 +240,10 @@ export class WorkerPersistenceClient implements PersistenceClient {
   }
 
   private async pump(): Promise<void> {
-    if (this.pumping) return;
+    if (this.pumping || this.closed) return;
     this.pumping = true;
     try {
-      while (this.queue.length > 0) {
+      while (this.queue.length > 0 && !this.closed) {
         const batch = this.queue.slice(0, BATCH_MAX);
         let result: Awaited<ReturnType<PersistenceWorkerApi['appendBatch']>>;
         try {
@@ -282,6 +294,7 @@ export class WorkerPersistenceClient implements PersistenceClient {
 
   private scheduleRetry(): void {
     this.clearRetryTimer();
+    if (this.closed) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.pump();
@@ -355,9 +368,18 @@ export class WorkerPersistenceClient implements PersistenceClient {
     return () => this.listeners.delete(listener);
   }
 
-  /** Flushes and closes the worker (tests, bench). Queued records are not kept. */
+  /**
+   * Flushes and closes the worker (tests, bench). Queued records are not kept. Removes the page
+   * listeners and the retry timer first: nothing may touch the released proxy afterwards.
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.clearRetryTimer();
+    if (typeof document !== 'undefined') {
+      document.removeEventListener('visibilitychange', this.onVisibilityChange);
+    }
+    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
     await this.remote.close().catch(() => undefined);
     this.remote[Comlink.releaseProxy]?.();
     this.worker?.terminate();
