@@ -184,9 +184,11 @@ export class VaultEngine {
   // Start-up
 
   /**
-   * Takes this writer's lock, opens its first segment and ring file, recovers the WAL of every writer
-   * that is gone, reconciles the index with the session files and applies retention. Resolves with
-   * the recovery report once all of that is done (before the UI shows the list).
+   * Takes this writer's lock, opens its first segment and ring file and recovers the WAL of every
+   * writer that is gone; resolves with the recovery report once that is done (before the UI shows the
+   * list). Reconciling the index with the session files, retention and the search-cache warm-up run
+   * in the background afterwards (see whenStartupWorkDone), so the first list page never waits on
+   * O(sessions) OPFS work.
    */
   async init(options: { writerId?: string; persisted: boolean | null }): Promise<RecoveryReport> {
     const started = this.monotonic();
