@@ -12,7 +12,7 @@ import { benchStream } from '../shared/workload.ts';
 import { engineStore } from './engine-store.ts';
 import { idbStore } from './idb-stores.ts';
 import { seedIndex } from './seed-index.ts';
-import { SyncHandleByteFile } from './sync-handle-byte-file.ts';
+import { SyncHandleFile } from '../../src/worker/sync-handle-file.ts';
 import { jsonLinesStore, openBenchFile, rawBytesStore } from './opfs-stores.ts';
 import { runTrial, type RecordStore } from './trial.ts';
 
@@ -25,7 +25,7 @@ function segmentFrames(records: readonly WalRecord[]): Uint8Array[] {
 
 async function walWriterStore(name: string, records: readonly WalRecord[]): Promise<RecordStore> {
   const { handle, remove } = await openBenchFile(name);
-  const writer = new SegmentWriter(new SyncHandleByteFile(handle));
+  const writer = new SegmentWriter(new SyncHandleFile(handle, name));
   return {
     append(index) {
       writer.append(records[index]!);

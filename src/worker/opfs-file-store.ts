@@ -4,36 +4,9 @@
  * in dedicated workers), wrapped as a ByteFile so the platform-free engine drives them directly.
  */
 import type { ByteFile } from '../core/byte-file.ts';
+import { SyncHandleFile } from './sync-handle-file.ts';
 import { PersistenceError, classifyStorageError } from '../shared/persistence-api.ts';
 import type { DirEntry, FileStore } from '../store/types.ts';
-
-class SyncHandleFile implements ByteFile {
-  constructor(
-    private readonly handle: FileSystemSyncAccessHandle,
-    readonly path: string,
-  ) {}
-  size(): number {
-    return this.handle.getSize();
-  }
-  read(offset: number, length: number): Uint8Array {
-    const n = Math.max(0, Math.min(length, this.handle.getSize() - offset));
-    const buf = new Uint8Array(n);
-    if (n > 0) this.handle.read(buf, { at: offset });
-    return buf;
-  }
-  write(offset: number, data: Uint8Array): number {
-    return this.handle.write(data as Uint8Array<ArrayBuffer>, { at: offset });
-  }
-  truncate(size: number): void {
-    this.handle.truncate(size);
-  }
-  flush(): void {
-    this.handle.flush();
-  }
-  close(): void {
-    this.handle.close();
-  }
-}
 
 const READ_RETRIES = 4;
 
