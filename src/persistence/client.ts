@@ -16,6 +16,7 @@ import type { WalRecord } from '../core/records.ts';
 import { parseExportFile } from '../export/import-validate.ts';
 import {
   PersistenceError,
+  newRecordingMeta,
   type Ack,
   type AuditEntry,
   type ListPage,
@@ -145,21 +146,14 @@ export class WorkerPersistenceClient implements PersistenceClient {
   async startSession(input: StartSessionInput): Promise<SessionMeta> {
     const id = newSessionId();
     const at = Date.now();
-    const meta: SessionMeta = {
+    const meta = newRecordingMeta({
       id,
       title: input.title,
       source: input.source,
       lang: input.lang,
-      status: 'recording',
       startedAt: at,
-      updatedAt: at,
-      stoppedAt: null,
-      durationMs: 0,
-      finals: 0,
-      bytes: 0,
       writerId: this.writerId,
-      hasUncertain: false,
-    };
+    });
     this.localMeta.set(id, meta);
     this.nextSeq.set(id, 0);
     // Resolves once stored, or at once if the disk is full (the start record then waits in the queue).

@@ -149,6 +149,27 @@ export interface ListPage {
  * Error's name and message across the worker boundary, so the code travels in the name
  * (`PersistenceError/quota-exceeded`) and `PersistenceError.from` restores it.
  */
+/** The index row of a session that has just started recording in writer `writerId`. */
+export function newRecordingMeta(start: {
+  id: string;
+  title: string;
+  source: string;
+  lang: string;
+  startedAt: number;
+  writerId: string;
+}): SessionMeta {
+  return {
+    ...start,
+    status: 'recording',
+    updatedAt: start.startedAt,
+    stoppedAt: null,
+    durationMs: 0,
+    finals: 0,
+    bytes: 0,
+    hasUncertain: false,
+  };
+}
+
 export class PersistenceError extends Error {
   readonly code: PersistenceErrorCode;
 

@@ -24,6 +24,7 @@ import { RotationPolicy, type RotationPolicyOptions } from '../core/rotation-pol
 import {
   classifyStorageError,
   PersistenceError,
+  newRecordingMeta,
   type Ack,
   type AppendBatchResult,
   type AuditAction,
@@ -395,21 +396,14 @@ export class VaultEngine {
     if (record.type === 'session-start') {
       session = {
         id,
-        meta: {
+        meta: newRecordingMeta({
           id,
           title: record.title,
           source: record.source,
           lang: record.lang,
-          status: 'recording',
           startedAt: record.at,
-          updatedAt: record.at,
-          stoppedAt: null,
-          durationMs: 0,
-          finals: 0,
-          bytes: 0,
           writerId: this.writerId,
-          hasUncertain: false,
-        },
+        }),
         fold: new RecoveryFold(),
         lastSeq: -1,
         checkpointSeq: -1,
