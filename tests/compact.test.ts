@@ -4,21 +4,9 @@ import type { FoldResult, FoldedSession } from '../src/core/recovery-fold.ts';
 import { foldRecords } from '../src/core/recovery-fold.ts';
 import { encodeFrames, readSegment } from '../src/core/framing.ts';
 import type { WalRecord } from '../src/core/records.ts';
-import { sampleRecords } from './helpers/sample-records.ts';
+import { mulberry32, sampleRecords } from './helpers/sample-records.ts';
 
 const T0 = 1_700_000_000_000;
-
-/** Small seeded PRNG (mulberry32): reproducible streams, a failing seed can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A random but plausible record stream: several interleaved sessions written by writers that

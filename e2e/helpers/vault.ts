@@ -246,17 +246,8 @@ export function opfsDir(profileDir: string): string {
   return join(profileDir, 'Default', 'File System');
 }
 
-/** Seeded PRNG (mulberry32) so crash points are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32) so crash points are reproducible: the one the Node tests use. */
+export { mulberry32 as prng } from '../../tests/helpers/sample-records.ts';
 
 const WORDS =
   'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu'.split(
