@@ -31,6 +31,26 @@ function layout(records: WalRecord[]): Layout {
   return { bytes: encodeFrames(records), records, offsets, lengths: frames.map((f) => f.length) };
 }
 
+/**
+ * Cuts the segment at every byte offset: exactly the records wholly before the cut come back, and a
+ * cut inside a record is reported as one torn tail from that record's start.
+ */
+function expectEveryTruncationKeepsWholeRecords(seg: Layout): void {
+  for (let cut = 0; cut <= seg.bytes.length; cut++) {
+    const result = readSegment(seg.bytes.subarray(0, cut));
+    const whole = seg.offsets.filter((o, i) => o + seg.lengths[i] <= cut).length;
+    expect(
+      result.records.map((r) => r.record),
+      `cut ${cut}`,
+    ).toEqual(seg.records.slice(0, whole));
+    const boundary = whole === seg.records.length ? seg.bytes.length : seg.offsets[whole];
+    const expectedSkipped: SkippedRange[] =
+      cut === boundary ? [] : [{ offset: boundary, length: cut - boundary, reason: 'torn-tail' }];
+    expect(result.skipped, `cut ${cut}`).toEqual(expectedSkipped);
+    expect(result.validEnd).toBe(boundary);
+  }
+}
+
 /** A few short records of a realistic session: ~300–600 bytes. */
 function smallSegment(): Layout {
   const all = sampleRecords({ seed: 11, sessions: 1, utterances: 2, partialsPerUtterance: 2 });
@@ -49,20 +69,7 @@ describe('truncation at every byte offset', () => {
   it('recovers exactly the records wholly before the cut and reports a torn tail mid-record', () => {
     const seg = layout(sampleRecords({ seed: 3, sessions: 2, utterances: 2, partialsPerUtterance: 3 }));
     expect(seg.bytes.length).toBeGreaterThan(1500);
-    for (let cut = 0; cut <= seg.bytes.length; cut++) {
-      const truncated = seg.bytes.subarray(0, cut);
-      const result = readSegment(truncated);
-      const whole = seg.offsets.filter((o, i) => o + seg.lengths[i] <= cut).length;
-      expect(
-        result.records.map((r) => r.record),
-        `cut ${cut}`,
-      ).toEqual(seg.records.slice(0, whole));
-      const boundary = whole === seg.records.length ? seg.bytes.length : seg.offsets[whole];
-      const expectedSkipped: SkippedRange[] =
-        cut === boundary ? [] : [{ offset: boundary, length: cut - boundary, reason: 'torn-tail' }];
-      expect(result.skipped, `cut ${cut}`).toEqual(expectedSkipped);
-      expect(result.validEnd).toBe(boundary);
-    }
+    expectEveryTruncationKeepsWholeRecords(seg);
   });
 });
 
@@ -281,19 +288,7 @@ describe('delta-encoded segments', () => {
   it('truncated at every byte offset recover exactly the records wholly before the cut', () => {
     const seg = deltaLayout(sampleRecords({ seed: 3, sessions: 2, utterances: 2, partialsPerUtterance: 6 }));
     expect(seg.baseIndex.filter((b) => b >= 0).length).toBeGreaterThan(5);
-    for (let cut = 0; cut <= seg.bytes.length; cut++) {
-      const result = readSegment(seg.bytes.subarray(0, cut));
-      const whole = seg.offsets.filter((o, i) => o + seg.lengths[i] <= cut).length;
-      expect(
-        result.records.map((r) => r.record),
-        `cut ${cut}`,
-      ).toEqual(seg.records.slice(0, whole));
-      const boundary = whole === seg.records.length ? seg.bytes.length : seg.offsets[whole];
-      const expectedSkipped: SkippedRange[] =
-        cut === boundary ? [] : [{ offset: boundary, length: cut - boundary, reason: 'torn-tail' }];
-      expect(result.skipped, `cut ${cut}`).toEqual(expectedSkipped);
-      expect(result.validEnd).toBe(boundary);
-    }
+    expectEveryTruncationKeepsWholeRecords(seg);
   });
 
   it('every single-bit flip is detected and loses only the hit record and the deltas chained on it (≤ K − 1)', () => {
