@@ -39,6 +39,31 @@ export const DB_VERSION = MIGRATIONS.length;
 const ROW_BYTES_ESTIMATE = 320;
 const AUDIT_BYTES_ESTIMATE = 160;
 
+interface PageCursor<T> {
+  value: T;
+  advance(count: number): Promise<PageCursor<T> | null>;
+  continue(): Promise<PageCursor<T> | null>;
+}
+
+/**
+ * Up to `limit` values after skipping `offset`, walking a cursor (opened newest first): paging reads
+ * one page, never the whole store, so the first list screen stays fast with 10,000 sessions.
+ */
+async function readPage<T>(
+  opened: Promise<PageCursor<T> | null>,
+  offset: number,
+  limit: number,
+): Promise<T[]> {
+  const out: T[] = [];
+  let cursor = await opened;
+  if (cursor && offset > 0) cursor = await cursor.advance(offset);
+  while (cursor && out.length < limit) {
+    out.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return out;
+}
+
 export class IdbMetaStore implements MetaStore {
   private constructor(private readonly db: IDBPDatabase<VaultDB>) {}
 
@@ -84,17 +109,11 @@ export class IdbMetaStore implements MetaStore {
   }
 
   async pageSessions(offset: number, limit: number): Promise<SessionMeta[]> {
-    const out: SessionMeta[] = [];
-    if (limit <= 0) return out;
+    if (limit <= 0) return [];
     const tx = this.db.transaction('sessions');
-    let cursor = await tx.store.index('startedAt').openCursor(null, 'prev');
-    if (cursor && offset > 0) cursor = await cursor.advance(offset);
-    while (cursor && out.length < limit) {
-      out.push(cursor.value);
-      cursor = await cursor.continue();
-    }
+    const page = await readPage(tx.store.index('startedAt').openCursor(null, 'prev'), offset, limit);
     await tx.done;
-    return out;
+    return page;
   }
 
   countSessions(): Promise<number> {
@@ -115,17 +134,11 @@ export class IdbMetaStore implements MetaStore {
   }
 
   async pageAudit(offset: number, limit: number): Promise<AuditEntry[]> {
-    const out: AuditEntry[] = [];
-    if (limit <= 0) return out;
+    if (limit <= 0) return [];
     const tx = this.db.transaction('audit');
-    let cursor = await tx.store.openCursor(null, 'prev');
-    if (cursor && offset > 0) cursor = await cursor.advance(offset);
-    while (cursor && out.length < limit) {
-      out.push(cursor.value);
-      cursor = await cursor.continue();
-    }
+    const page = await readPage(tx.store.openCursor(null, 'prev'), offset, limit);
     await tx.done;
-    return out;
+    return page;
   }
 
   async getSetting<T>(key: string): Promise<T | undefined> {
