@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --quick]`: builds the bench pages with Vite, serves them locally, drives a
- * headless Chromium with a persistent profile through every contender and measurement, prints the
- * tables and rewrites bench/RESULTS.md.
+ * `npm run bench [-- --quick] [-- --only=append,recovery,…]`: builds the bench pages with Vite, serves
+ * them locally, drives a headless Chromium with a persistent profile through every contender and
+ * measurement, prints the tables and rewrites bench/RESULTS.md. With --only (sections: append,
+ * recovery, main-thread, scale, app, size) just those run and RESULTS.md is left alone: a partial run
+ * is for profiling one thing, never the published table.
  */
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -35,6 +37,16 @@ import { serveStatic } from './driver/server.ts';
 const started = Date.now();
 const loadAtStart = loadAverage();
 const config = benchConfig(process.argv.slice(2));
+const SECTIONS = ['append', 'recovery', 'main-thread', 'scale', 'app', 'size'] as const;
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',').filter(Boolean)) : null;
+for (const name of only ?? []) {
+  if (!(SECTIONS as readonly string[]).includes(name)) {
+    console.error(`Unknown bench section "${name}"; known: ${SECTIONS.join(', ')}`);
+    process.exit(2);
+  }
+}
+const wants = (section: (typeof SECTIONS)[number]): boolean => only === null || only.has(section);
 const log = (line: string) =>
   console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
@@ -43,8 +55,10 @@ async function main(): Promise<void> {
   const revision = sourceRevision();
   log(`Scribe Vault bench (${config.quick ? 'quick' : 'full'}) at ${revision} — building bench pages…`);
   await build({ configFile: `${benchDir}vite.config.ts`, logLevel: 'warn' });
-  log('Building the app (production build, for the end-to-end crash → reload run)…');
-  await buildApp();
+  if (wants('app')) {
+    log('Building the app (production build, for the end-to-end crash → reload run)…');
+    await buildApp();
+  }
   const server = await serveStatic(`${benchDir}scratch/dist`);
   const browser = await launchBench('append');
   try {
@@ -53,39 +67,52 @@ async function main(): Promise<void> {
     const chromiumVersion =
       browser.context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
 
-    log('Append: every contender, interleaved rounds');
-    const runners = new Map<string, TrialRunner>();
-    runners.set('scribe-api', apiRunner(page, 'pipelined'));
-    runners.set('scribe-api-awaited', apiRunner(page, 'awaited'));
-    for (const kind of PEER_KINDS) runners.set(kind, peerRunner(page, kind));
-    const append = await runAppend(config, runners, log);
+    let append: Awaited<ReturnType<typeof runAppend>> = { rows: [], live: [], clockResolutionUs: Number.NaN };
+    if (wants('append')) {
+      log('Append: every contender, interleaved rounds');
+      const runners = new Map<string, TrialRunner>();
+      runners.set('scribe-api', apiRunner(page, 'pipelined'));
+      runners.set('scribe-api-awaited', apiRunner(page, 'awaited'));
+      for (const kind of PEER_KINDS) runners.set(kind, peerRunner(page, kind));
+      append = await runAppend(config, runners, log);
+    }
 
     const sections: Section[] = [];
     const extraGoals: GoalRow[] = [];
-    log('Recovery: WAL vs SQLite reopen');
-    const recovery = await runRecovery(page, config, log);
-    sections.push(recovery.section);
-    extraGoals.push(...recovery.goals);
+    if (wants('recovery')) {
+      log('Recovery: WAL vs SQLite reopen');
+      const recovery = await runRecovery(page, config, log);
+      sections.push(recovery.section);
+      extraGoals.push(...recovery.goals);
+    }
 
-    log('Main-thread impact');
-    const mainThread = await runMainThread(page, config, log);
-    sections.push(mainThread.section);
-    extraGoals.push(...mainThread.goals);
+    if (wants('main-thread')) {
+      log('Main-thread impact');
+      const mainThread = await runMainThread(page, config, log);
+      sections.push(mainThread.section);
+      extraGoals.push(...mainThread.goals);
+    }
 
-    log('Scale and crash → reload (fresh profile)');
-    const scale = await runScale(server.origin, config, log);
-    sections.push(...scale.sections);
-    extraGoals.push(...scale.goals);
+    if (wants('scale')) {
+      log('Scale and crash → reload (fresh profile)');
+      const scale = await runScale(server.origin, config, log);
+      sections.push(...scale.sections);
+      extraGoals.push(...scale.goals);
+    }
 
-    log('App end to end: crash → reload → transcript');
-    const app = await runAppRecovery(3, log);
-    sections.push(app.section);
-    extraGoals.push(...app.goals);
+    if (wants('app')) {
+      log('App end to end: crash → reload → transcript');
+      const app = await runAppRecovery(3, log);
+      sections.push(app.section);
+      extraGoals.push(...app.goals);
+    }
 
-    log('Size on disk: one fresh profile per store');
-    const size = await runSize(server.origin, config, log);
-    sections.push(size.section);
-    extraGoals.push(...size.goals);
+    if (wants('size')) {
+      log('Size on disk: one fresh profile per store');
+      const size = await runSize(server.origin, config, log);
+      sections.push(size.section);
+      extraGoals.push(...size.goals);
+    }
 
     const report: BenchReport = {
       date: new Date().toISOString(),
@@ -113,8 +140,12 @@ async function main(): Promise<void> {
     report.durationS = (Date.now() - started) / 1000;
     report.machine.loadEnd = loadAverage();
     printReport(report);
-    await writeResultsMarkdown(`${benchDir}RESULTS.md`, report);
-    log(`\nWrote bench/RESULTS.md (${Math.round(report.durationS)} s)`);
+    if (only) {
+      log(`\nPartial run (--only=${[...only].join(',')}): bench/RESULTS.md left as it was`);
+    } else {
+      await writeResultsMarkdown(`${benchDir}RESULTS.md`, report);
+      log(`\nWrote bench/RESULTS.md (${Math.round(report.durationS)} s)`);
+    }
   } finally {
     await browser.close();
     await server.close();
