@@ -6,10 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Ack } from '../src/shared/persistence-api.ts';
 import type { WalRecord } from '../src/core/records.ts';
+import type { EngineOptions } from '../src/store/engine.ts';
 import { Origin, SessionScript } from './store-harness.ts';
 
-async function workload(origin: Origin, ioBudget: number): Promise<{ acked: WalRecord[]; totalIo: number }> {
-  const { engine } = await origin.engine('victim', { rotation: { maxBytes: 400 } });
+async function workload(
+  origin: Origin,
+  ioBudget: number,
+  options: EngineOptions,
+): Promise<{ acked: WalRecord[]; totalIo: number }> {
+  const { engine } = await origin.engine('victim', options);
   origin.files.ioBudget = ioBudget;
   const acked: WalRecord[] = [];
   const a = new SessionScript('a', () => origin.time);
@@ -61,22 +66,30 @@ function expectRecovered(
 }
 
 describe('crash at every I/O step', () => {
-  it('recovers every acknowledged record whatever step the writer died at', async () => {
-    // Measure how many operations the whole workload takes, then crash after each of them.
-    const full = await workload(new Origin(), 1_000_000);
-    expect(full.acked.length).toBeGreaterThan(40);
-    expect(full.totalIo).toBeGreaterThan(60);
-    for (let k = 0; k <= full.totalIo; k++) {
-      const origin = new Origin();
-      const { acked } = await workload(origin, k);
-      const { engine } = await origin.engine('rescuer');
-      for (const id of ['a', 'b']) {
-        if (!acked.some((r) => r.sessionId === id)) continue;
-        const t = await engine.readSession(id);
-        expectRecovered(acked, t.utterances, id);
+  // Small segments: rotations checkpoint the open session. A tiny ring: overflows checkpoint it, each
+  // checkpoint appending a chunk to the session file.
+  it.each([
+    ['small segments', { rotation: { maxBytes: 400 } }],
+    ['a tiny ring buffer', { ringCapacity: 3 }],
+  ] as Array<[string, EngineOptions]>)(
+    'with %s, recovers every acknowledged record whatever step the writer died at',
+    async (_, options) => {
+      // Measure how many operations the whole workload takes, then crash after each of them.
+      const full = await workload(new Origin(), 1_000_000, options);
+      expect(full.acked.length).toBeGreaterThan(40);
+      expect(full.totalIo).toBeGreaterThan(60);
+      for (let k = 0; k <= full.totalIo; k++) {
+        const origin = new Origin();
+        const { acked } = await workload(origin, k, options);
+        const { engine } = await origin.engine('rescuer');
+        for (const id of ['a', 'b']) {
+          if (!acked.some((r) => r.sessionId === id)) continue;
+          const t = await engine.readSession(id);
+          expectRecovered(acked, t.utterances, id);
+        }
+        const left = [...origin.files.files.keys()].filter((p) => p.includes('victim'));
+        expect(left, `files of the dead writer left after crash at step ${k}`).toEqual([]);
       }
-      const left = [...origin.files.files.keys()].filter((p) => p.includes('victim'));
-      expect(left, `files of the dead writer left after crash at step ${k}`).toEqual([]);
-    }
-  });
+    },
+  );
 });

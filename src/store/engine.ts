@@ -18,9 +18,10 @@ import type {
   SessionDeleteRecord,
   WalRecord,
 } from '../core/records.ts';
-import { foldRecords, RecoveryFold, type FoldedSession } from '../core/recovery-fold.ts';
+import { foldRecords, type FoldedSession } from '../core/recovery-fold.ts';
 import { RingBuffer, type RingEntry } from '../core/ring-buffer.ts';
 import { RotationPolicy, type RotationPolicyOptions } from '../core/rotation-policy.ts';
+import { SessionTail } from '../core/session-tail.ts';
 import {
   classifyStorageError,
   PersistenceError,
@@ -42,11 +43,13 @@ import { RING_DIR, SESSIONS_DIR, WAL_DIR, parseRingName, randomId, ringPath } fr
 import { recoverWriter, type RecoverySink } from './recovery.ts';
 import { SegmentLog } from './segment-log.ts';
 import {
+  appendSessionFile,
   hasSessionFile,
   listSessionIds,
   readSessionFile,
   shredSessionFiles,
   writeSessionFile,
+  type SessionFileEnd,
 } from './session-files.ts';
 import { searchTextOf, sessionRecords, transcriptOf } from './session-state.ts';
 import type { Clock, FileStore, MetaStore, PeerBus, PeerMessage, Timers, WriterLocks } from './types.ts';
@@ -93,7 +96,10 @@ export interface EngineOptions {
 interface ActiveSession {
   id: string;
   meta: SessionMeta;
-  fold: RecoveryFold;
+  /** What the session file does not hold yet (bounded: see SessionTail). */
+  tail: SessionTail;
+  /** The generation this writer appends the session's checkpoints to; null before the first. */
+  file: SessionFileEnd | null;
   lastSeq: number;
   /** Seq up to which the session file holds this session (-1: no file yet). */
   checkpointSeq: number;
@@ -404,7 +410,8 @@ export class VaultEngine {
           startedAt: record.at,
           writerId: this.writerId,
         }),
-        fold: new RecoveryFold(),
+        tail: new SessionTail(),
+        file: null,
         lastSeq: -1,
         checkpointSeq: -1,
         stopped: false,
@@ -412,7 +419,7 @@ export class VaultEngine {
       this.active.set(id, session);
     }
     const s = session!;
-    s.fold.apply(record);
+    s.tail.apply(record);
     s.lastSeq = record.seq;
     s.meta.updatedAt = Math.max(s.meta.updatedAt, record.at);
     s.meta.durationMs = s.meta.updatedAt - s.meta.startedAt;
@@ -455,8 +462,8 @@ export class VaultEngine {
   }
 
   private async finishStopped(s: ActiveSession): Promise<void> {
-    const folded = s.fold.result().sessions.get(s.id);
-    if (folded) this.cacheSearchText(s.id, s.meta.updatedAt, searchTextOf(folded));
+    // Its text is in the session file now; search reads it from there when first asked.
+    this.forgetSearchText(s.id);
     this.active.delete(s.id);
     this.checkpointed.set(s.id, s.checkpointSeq);
     this.ring.clearSession(s.id);
@@ -493,22 +500,29 @@ export class VaultEngine {
     }
   }
 
-  /** Writes the session's state as a new session-file generation, then notes the CHECKPOINT in the WAL. */
+  /**
+   * Makes the session file durable up to the session's lastSeq by appending what happened since the
+   * last checkpoint (the first checkpoint writes a new generation), then notes the CHECKPOINT in the
+   * WAL. Cost is proportional to the records since the last checkpoint, never to the session's length.
+   */
   private async checkpoint(s: ActiveSession): Promise<void> {
-    const folded = s.fold.result().sessions.get(s.id);
-    if (!folded) return;
-    const written = await writeSessionFile(this.deps.files, s.id, sessionRecords(folded));
+    const chunk = s.tail.checkpointChunk(s.id, s.lastSeq, s.meta.updatedAt, s.meta.finals);
+    const written = s.file
+      ? await appendSessionFile(this.deps.files, s.file, chunk)
+      : await writeSessionFile(this.deps.files, s.id, chunk);
+    s.file = written;
     s.checkpointSeq = s.lastSeq;
+    s.tail.markCheckpointed(s.lastSeq);
     s.meta.bytes = written.bytes;
     this.ring.release(s.id, s.checkpointSeq);
-    s.meta.hasUncertain = folded.pending.length > 0;
+    s.meta.hasUncertain = s.tail.openCount > 0;
     const cp: CheckpointRecord = {
       type: 'checkpoint',
       sessionId: s.id,
       seq: s.lastSeq,
       at: this.now(),
       upToSeq: s.lastSeq,
-      finals: folded.finals.length,
+      finals: s.meta.finals,
     };
     try {
       this.requireLog().append(cp);
@@ -696,9 +710,8 @@ export class VaultEngine {
 
   /** Lower-cased transcript text of a session, cached per updatedAt. */
   private async searchText(row: SessionMeta): Promise<string> {
-    const live = this.active.get(row.id);
-    if (live) {
-      const folded = live.fold.result().sessions.get(row.id);
+    if (this.active.has(row.id)) {
+      const folded = await this.liveFolded(row.id);
       return folded ? searchTextOf(folded) : '';
     }
     const cached = this.searchCache.get(row.id);
@@ -724,9 +737,27 @@ export class VaultEngine {
     return file ? foldRecords(file.records).sessions.get(id) : undefined;
   }
 
+  /**
+   * A recording session as it stands: its session file (everything up to the last checkpoint) plus
+   * the tail in memory. Runs in `serial` so no checkpoint is appending to the file meanwhile.
+   * Undefined when the session is not recording here (any more).
+   */
+  private liveFolded(id: string): Promise<FoldedSession | undefined> {
+    return this.serial(async () => {
+      const s = this.active.get(id);
+      if (!s) return undefined;
+      const file = s.file ? await readSessionFile(this.deps.files, id) : null;
+      const since = file ? file.checkpointSeq : -1;
+      return foldRecords([...(file?.records ?? []), ...s.tail.recordsSince(since)]).sessions.get(id);
+    });
+  }
+
   async readSession(id: string): Promise<SessionTranscript> {
-    const live = this.active.get(id);
-    if (live) return transcriptOf({ ...live.meta }, live.fold.result().sessions.get(id));
+    if (this.active.has(id)) {
+      const folded = await this.liveFolded(id);
+      const live = this.active.get(id);
+      if (live) return transcriptOf({ ...live.meta }, folded);
+    }
     const row = await this.deps.meta.getSession(id);
     if (!row) throw new PersistenceError('unknown-session', `No session with id ${id}.`);
     return transcriptOf(row, await this.readFolded(id));

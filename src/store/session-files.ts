@@ -1,12 +1,18 @@
 /**
  * Session files: `sessions/<id>/<generation>.wal` hold a session's compacted records in the WAL
- * framing, ending with a CHECKPOINT record. Writing is crash-safe without rename: a new generation is
- * written in one write(), flushed and closed, and only then are older generations removed. A file is
- * complete iff its last intact record is a CHECKPOINT of that session, so a torn new generation is
- * ignored in favour of the previous one.
+ * framing, in chunks that each end with a CHECKPOINT record. Writing is crash-safe without rename:
+ * - a new generation is written in one write(), flushed and closed, and only then are older
+ *   generations removed (recovery, import: a whole session at once);
+ * - the writer recording a session appends a chunk (the records since its last checkpoint, then a
+ *   CHECKPOINT) to its generation at each checkpoint, so checkpointing an 8-hour session costs what
+ *   happened since the last one, not the whole session again.
+ * A file holds what comes before its last intact CHECKPOINT of that session: a torn append leaves the
+ * previous chunks readable (what it held is still in the WAL, whose segments are only deleted once a
+ * checkpoint covering them is flushed), and a generation without any CHECKPOINT (a torn first write)
+ * is ignored in favour of the previous generation.
  */
 import { encodeFrames, readSegment, type SkippedRange } from '../core/framing.ts';
-import type { WalRecord } from '../core/records.ts';
+import type { CheckpointRecord, WalRecord } from '../core/records.ts';
 import { SESSIONS_DIR, parseGenerationName, sessionDir, sessionFilePath } from './paths.ts';
 import { shredFile } from './shred.ts';
 import type { FileStore } from './types.ts';
@@ -18,6 +24,12 @@ export interface SessionFileRead {
   bytes: number;
   /** upToSeq of the closing CHECKPOINT (which `records` ends with). */
   checkpointSeq: number;
+}
+
+/** Where a session's current generation ends: the next chunk is appended there. */
+export interface SessionFileEnd {
+  path: string;
+  bytes: number;
 }
 
 /** Ids of every session that has a session directory. */
@@ -53,8 +65,12 @@ async function generationsOf(files: FileStore, sessionId: string): Promise<numbe
 function parseComplete(sessionId: string, path: string, bytes: Uint8Array): SessionFileRead | null {
   const result = readSegment(bytes);
   const records = result.records.map((r) => r.record).filter((r) => r.sessionId === sessionId);
-  const last = records[records.length - 1];
-  if (!last || last.type !== 'checkpoint') return null;
+  // Records after the last CHECKPOINT are a torn append: the WAL still holds them.
+  let end = records.length;
+  while (end > 0 && records[end - 1]!.type !== 'checkpoint') end--;
+  if (end === 0) return null;
+  const last = records[end - 1] as CheckpointRecord;
+  records.length = end;
   return {
     path,
     records,
@@ -86,10 +102,8 @@ export async function writeSessionFile(
   files: FileStore,
   sessionId: string,
   records: WalRecord[],
-): Promise<{ path: string; bytes: number }> {
-  if (records[records.length - 1]?.type !== 'checkpoint') {
-    throw new RangeError('writeSessionFile: records must end with a CHECKPOINT');
-  }
+): Promise<SessionFileEnd> {
+  requireClosingCheckpoint(records);
   const generations = await generationsOf(files, sessionId);
   const next = (generations[generations.length - 1] ?? 0) + 1;
   const path = sessionFilePath(sessionId, next);
@@ -108,6 +122,43 @@ export async function writeSessionFile(
   file.close();
   for (const old of generations) await files.remove(sessionFilePath(sessionId, old));
   return { path, bytes: frames.length };
+}
+
+/**
+ * Appends a chunk (records ending with a CHECKPOINT) at the end of a generation this writer wrote,
+ * flushes and closes it. On failure the file is cut back to where it ended (best effort: a torn
+ * chunk is ignored by readers anyway) and the error is rethrown; the caller keeps its old end.
+ */
+export async function appendSessionFile(
+  files: FileStore,
+  end: SessionFileEnd,
+  records: WalRecord[],
+): Promise<SessionFileEnd> {
+  requireClosingCheckpoint(records);
+  const frames = encodeFrames(records);
+  const file = await files.open(end.path);
+  try {
+    file.write(end.bytes, frames);
+    // A chunk that failed earlier may have left bytes past the old end: drop what this one did not cover.
+    if (file.size() > end.bytes + frames.length) file.truncate(end.bytes + frames.length);
+    file.flush();
+  } catch (error) {
+    try {
+      file.truncate(end.bytes);
+    } catch {
+      // Nothing more to do: readers stop at the last intact CHECKPOINT.
+    }
+    file.close();
+    throw error;
+  }
+  file.close();
+  return { path: end.path, bytes: end.bytes + frames.length };
+}
+
+function requireClosingCheckpoint(records: WalRecord[]): void {
+  if (records[records.length - 1]?.type !== 'checkpoint') {
+    throw new RangeError('session file chunks must end with a CHECKPOINT');
+  }
 }
 
 /** Overwrites and removes every generation of a session's file (privacy deletion). */
