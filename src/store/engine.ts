@@ -143,6 +143,8 @@ export class VaultEngine {
   private readonly listeners = new Set<(event: PersistenceEvent) => void>();
   private chain: Promise<unknown> = Promise.resolve();
   private flushTimer: unknown = null;
+  /** Clock time the pending flush timer fires at. */
+  private flushTimerAt: number | null = null;
   private retentionTimer: unknown = null;
   /** Lower-cased transcript text per session for search, valid while the row's updatedAt matches. */
   private readonly searchCache = new Map<string, { updatedAt: number; text: string }>();
@@ -338,7 +340,9 @@ export class VaultEngine {
     return this.serial(async () => {
       const acks: Ack[] = [];
       // Tombstones of finished deletions that a full disk kept in place: retried while the tab lives.
-      for (const id of [...this.unretiredTombstones]) await this.retireTombstoneSoftly(id, false);
+      if (this.unretiredTombstones.size > 0) {
+        for (const id of [...this.unretiredTombstones]) await this.retireTombstoneSoftly(id, false);
+      }
       try {
         await this.retryStoppedCheckpoints();
       } catch (error) {
@@ -578,19 +582,26 @@ export class VaultEngine {
   /** Timer callback (and tests): flush if a time-based trigger is due. */
   tick(): void {
     this.flushTimer = null;
+    this.flushTimerAt = null;
     if (this.closed || !this.log) return;
     const reason = this.flushPolicy.onTick();
     if (reason) this.flushNow(reason);
     this.scheduleFlushTimer();
   }
 
+  /**
+   * Arms the timer for the flush policy's next deadline. Called after every batch, so it keeps a
+   * pending timer that fires no later than needed (tick() re-arms) instead of re-arming per record;
+   * with nothing pending, a pending timer is left to find nothing to do.
+   */
   private scheduleFlushTimer(): void {
     const timers = this.deps.timers;
     if (!timers || this.closed) return;
-    if (this.flushTimer !== null) timers.clearTimeout(this.flushTimer);
-    this.flushTimer = null;
     const deadline = this.flushPolicy.nextDeadline();
     if (deadline === null) return;
+    if (this.flushTimer !== null && this.flushTimerAt !== null && this.flushTimerAt <= deadline) return;
+    if (this.flushTimer !== null) timers.clearTimeout(this.flushTimer);
+    this.flushTimerAt = deadline;
     this.flushTimer = timers.setTimeout(() => this.tick(), Math.max(0, deadline - this.now()));
   }
 
