@@ -5,7 +5,9 @@
  * - a typical session (2 minutes live) crashed with CDP Page.crash, then a reload: navigation start →
  *   readSession() of the recovered session (the transcript the UI would show);
  * - an 8-hour-sized session recorded as fast as the worker acks, crashed, recovered, read, exported,
- *   with long tasks and page + worker memory along the way.
+ *   with long tasks and page + worker memory along the way — in a second fresh profile: with 10,000
+ *   sessions in the index the worker fills its search cache in the background (tens of MB, bounded
+ *   by SEARCH_CACHE_MAX_CHARS), which would hide the recording's own memory.
  */
 import type { Page } from '@playwright/test';
 import type { BenchConfig } from './config.ts';
@@ -34,7 +36,7 @@ export async function runScale(
   config: BenchConfig,
   log: (line: string) => void,
 ): Promise<{ sections: Section[]; goals: GoalRow[] }> {
-  const browser = await launchBench('scale');
+  let browser = await launchBench('scale');
   const url = `${origin}/index.html`;
   const goals: GoalRow[] = [];
   const sections: Section[] = [];
@@ -84,14 +86,16 @@ export async function runScale(
     await page.evaluate(() => window.__bench!.closeClient());
     await page.close();
 
-    // 3. Eight-hour session.
+    // 3. Eight-hour session, in a profile of its own (see the header comment).
+    await browser.close();
+    browser = await launchBench('long');
     page = await browser.newPage(url);
     const long = await page.evaluate(([n, s]) => window.__bench!.recordLongSession(n, s, 6, 4_000), [
       config.longSessionPartials,
       config.seed + 1,
     ] as const);
     log(
-      `  long session: ${fmt.int(long.records)} records in ${(long.wallMs / 1000).toFixed(1)} s, ${long.longTasks} long tasks`,
+      `  long session: ${fmt.int(long.records)} records in ${(long.wallMs / 1000).toFixed(1)} s, ${long.longTasks} long tasks; worker memory ${long.memory.map((m) => `${fmt.int(m.atRecords)} rec: ${mb(m.sample, 'workerBytes')}`).join(', ')}`,
     );
     await crash(page);
     page = await browser.newPage(url);
@@ -119,11 +123,14 @@ export async function runScale(
     });
     const lastMem = long.memory.at(-1)?.sample;
     const firstMem = long.memory[1]?.sample ?? long.memory[0]?.sample;
+    // Bounded: from the first sample taken while recording to the end (6× as many records), the
+    // worker grows by less than half — a worker holding the session would grow ~6×.
+    const memoryBounded = firstMem && lastMem ? lastMem.workerBytes <= 1.5 * firstMem.workerBytes : null;
     goals.push({
       goal: `Scale: ${fmt.int(long.partials)}-partial session records, recovers and exports without stalls`,
-      target: '0 long tasks; memory bounded',
+      target: '0 long tasks; worker memory bounded (end ≤ 1.5× the first sample while recording)',
       measured: `${long.longTasks + longRecovery.longTasks} long tasks (longest ${fmt.ms(Math.max(long.longTaskMaxMs, longRecovery.longTaskMaxMs))} ms); worker memory ${mb(firstMem, 'workerBytes')} → ${mb(lastMem, 'workerBytes')}`,
-      status: long.longTasks + longRecovery.longTasks === 0 ? 'met' : 'missed',
+      status: long.longTasks + longRecovery.longTasks === 0 && memoryBounded !== false ? 'met' : 'missed',
     });
 
     sections.push({
@@ -180,7 +187,7 @@ export async function runScale(
           `${mb(typical.memory[0]?.sample, 'workerBytes')} → ${mb(typical.memory.at(-1)?.sample, 'workerBytes')} → ${mb(typicalRecovery.memory, 'workerBytes')}`,
         ],
         [
-          `8 hours (${fmt.int(long.partials)} partials)`,
+          `8 hours (${fmt.int(long.partials)} partials), empty index`,
           fmt.int(long.records),
           fmt.int(long.recordsPerSecond),
           `${fmt.ms(long.ackP50Ms)} / ${fmt.ms(long.ackP99Ms)} / ${fmt.ms(long.ackMaxMs)}`,
@@ -194,6 +201,7 @@ export async function runScale(
         ],
       ],
       notes: [
+        'The 8-hour session is recorded in a second fresh profile with an empty index: in the 10,000-session profile the worker fills its search cache in the background after start-up (tens of MB, bounded by SEARCH_CACHE_MAX_CHARS in src/store/engine.ts), which would be mistaken for the recording’s own memory.',
         'Recording is compressed in time: the typical session is handed over at 1,000 records/s, the 8-hour one at 4,000 records/s (≈ 180× live), in small groups every 10 ms so the page itself never blocks; the session is still open when the page crashes.',
         'Crash = CDP Page.crash on the recording page (renderer and its worker die with the session open); then a new page runs the app start-up path (createPersistence(), first list page) and readSession() + exportSessions() of the crashed session. "Transcript readable" = navigation start → readSession() resolved.',
         `Memory = performance.measureUserAgentSpecificMemory() (cross-origin isolated bench page), dedicated workers only, sampled during the long recording: ${long.memory.map((m) => `${fmt.int(m.atRecords)} rec: ${mb(m.sample, 'workerBytes')}`).join(', ')}. Window memory at the end: ${mb(lastMem, 'windowBytes')}.`,
