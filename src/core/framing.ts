@@ -406,11 +406,14 @@ const payloadReader = new ByteReader();
 
 /**
  * What the reader makes of one CRC-valid frame: its record, or why it is skipped. For a record
- * rebuilt from a PARTIAL_DELTA, decodeDelta leaves its DeltaInfo in `lastDelta` (no wrapper object
- * per frame on the hot path).
+ * rebuilt from a PARTIAL_DELTA, decodeDelta sets `lastWasDelta` and leaves its DeltaInfo's numbers
+ * in the three variables below (no object per frame unless a caller wants a DeltaInfo).
  */
 type Decoded = WalRecord | SkipReason;
-let lastDelta: DeltaInfo | null = null;
+let lastWasDelta = false;
+let lastDeltaBaseSeq = 0;
+let lastDeltaPrefixBytes = 0;
+let lastDeltaSuffixBytes = 0;
 
 /**
  * Decodes the CRC-valid frame at `pos`, or says why it cannot be returned, and applies it to the
@@ -556,7 +559,10 @@ function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>, laz
   base.seq = fields.seq;
   base.inSegment = false;
   base.length = length;
-  lastDelta = { baseSeq: fields.baseSeq, prefixBytes, suffixBytes };
+  lastWasDelta = true;
+  lastDeltaBaseSeq = fields.baseSeq;
+  lastDeltaPrefixBytes = prefixBytes;
+  lastDeltaSuffixBytes = suffixBytes;
   if (lazyText) {
     // Every ReadPartial made while reading lazily has a source.
     const record = LazyPartialRecord.delta(base.source!, prefixBytes, fields, suffixStart, suffixEnd);
@@ -570,7 +576,7 @@ function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>, laz
   } catch (error) {
     // The base's bytes after the prefix are overwritten: nothing can extend this entry any more.
     partials.dropUtterance(sessionId, utterance);
-    lastDelta = null;
+    lastWasDelta = false;
     throw error;
   }
   return {
@@ -585,13 +591,37 @@ function decodeDelta(bytes: Uint8Array, partials: PartialTexts<ReadPartial>, laz
 }
 
 /**
+ * Receives what scanSegment finds, in file order: every intact record and every skipped range,
+ * which together tile the segment exactly as readSegment's `records` and `skipped` do.
+ */
+export interface SegmentVisitor {
+  /** An intact record, read from the frame at bytes[offset, offset + length). */
+  record(record: WalRecord, offset: number, length: number): void;
+  /** A range that yields no record, and why (see SkipReason). */
+  skipped(offset: number, length: number, reason: SkipReason): void;
+}
+
+/** What scanSegment returns besides what it hands its visitor. */
+export interface SegmentScanResult {
+  /** As SegmentReadResult.validEnd. */
+  validEnd: number;
+  totalBytes: number;
+}
+
+/** The visitor walkSegment calls; `isDelta` says the record was rebuilt from a PARTIAL_DELTA. */
+interface FrameSink {
+  record(record: WalRecord, offset: number, length: number, isDelta: boolean): void;
+  skipped(offset: number, length: number, reason: SkipReason): void;
+}
+
+/**
  * Reads every intact record of a segment. Walks frames from offset 0; a damaged stretch is reported
  * and skipped by scanning forward byte by byte to the next frame whose magic, length and CRC all
  * validate. Never throws on bad bytes; each loop iteration advances by at least one byte.
  * PARTIAL_DELTA frames come back as ordinary partial records with their full text (and `delta`).
  */
 export function readSegment(bytes: Uint8Array): SegmentReadResult {
-  return walkSegment(bytes, false);
+  return collectSegment(bytes, false);
 }
 
 /**
@@ -602,37 +632,128 @@ export function readSegment(bytes: Uint8Array): SegmentReadResult {
  * modified while the records are in use.
  */
 export function readSegmentLazyText(bytes: Uint8Array): SegmentReadResult {
-  return walkSegment(bytes, true);
+  return collectSegment(bytes, true);
 }
 
-function walkSegment(bytes: Uint8Array, lazyText: boolean): SegmentReadResult {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const total = bytes.length;
+/**
+ * readSegmentLazyText without the arrays: hands each record and skipped range to `visitor` as soon
+ * as it is read, so a caller that folds as it goes (recovery) keeps only what it needs and the
+ * records it drops die young. The same records (partials as lazily decoded LazyPartialRecords),
+ * the same skipped ranges with the same reasons, in the same order, and the same validEnd as
+ * readSegmentLazyText. Never throws on bad bytes (a visitor's own exception propagates).
+ * `bytes` must not be modified while the records are in use.
+ */
+export function scanSegment(bytes: Uint8Array, visitor: SegmentVisitor): SegmentScanResult {
+  return walkSegment(bytes, true, visitor);
+}
+
+function collectSegment(bytes: Uint8Array, lazyText: boolean): SegmentReadResult {
   const records: FramedRecord[] = [];
   const skipped: SkippedRange[] = [];
+  const { validEnd, totalBytes } = walkSegment(bytes, lazyText, {
+    record(record, offset, length, isDelta) {
+      if (!isDelta) records.push({ offset, length, record });
+      else {
+        const delta = {
+          baseSeq: lastDeltaBaseSeq,
+          prefixBytes: lastDeltaPrefixBytes,
+          suffixBytes: lastDeltaSuffixBytes,
+        };
+        records.push({ offset, length, record, delta });
+      }
+    },
+    skipped(offset, length, reason) {
+      skipped.push({ offset, length, reason });
+    },
+  });
+  return { records, skipped, validEnd, totalBytes };
+}
+
+function walkSegment(bytes: Uint8Array, lazyText: boolean, sink: FrameSink): SegmentScanResult {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const total = bytes.length;
   const partials = new PartialTexts<ReadPartial>();
   let validEnd = 0;
   let pos = 0;
   while (pos < total) {
     const check = checkFrame(bytes, view, pos);
     if (check > 0) {
+      lastWasDelta = false;
       const decoded = decodeFrame(bytes, pos, check, partials, lazyText);
-      if (typeof decoded === 'string') skipped.push({ offset: pos, length: check, reason: decoded });
-      else if (lastDelta === null) records.push({ offset: pos, length: check, record: decoded });
-      else {
-        records.push({ offset: pos, length: check, record: decoded, delta: lastDelta });
-        lastDelta = null;
-      }
+      const start = pos;
       pos += check;
       validEnd = pos;
+      if (typeof decoded === 'string') sink.skipped(start, check, decoded);
+      else sink.record(decoded, start, check, lastWasDelta);
       continue;
     }
     const next = findNextFrame(bytes, view, pos + 1);
     const end = next < 0 ? total : next;
-    skipped.push({ offset: pos, length: end - pos, reason: failureReason(check, bytes, pos, next < 0) });
+    const reason = failureReason(check, bytes, pos, next < 0);
+    const start = pos;
+    pos = end;
+    sink.skipped(start, end - start, reason);
+  }
+  return { validEnd, totalBytes: total };
+}
+
+const hintDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The session ids named by the frames of a segment, found cheaply: it follows frame lengths from
+ * offset 0 and reads each frame's leading session id, checking neither CRCs nor anything else in the
+ * payload (where a header is not a frame start it looks for the next magic). For planning work
+ * before a real read (recovery loads each session's base before folding), never for deciding what
+ * a segment holds: on damaged bytes the set may name ids no intact frame holds, and a corrupt
+ * length can make it jump over frames and miss their ids. On a segment without damage it holds every
+ * id readSegment returns a record of (and the ids of intact frames it skips, e.g. unknown types).
+ * Never throws.
+ */
+export function sessionIdHints(bytes: Uint8Array): Set<string> {
+  const ids = new Set<string>();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lastStart = bytes.length - FRAME_HEADER_BYTES;
+  // The previous frame's id bytes: consecutive frames mostly share them, so most ids cost a compare.
+  let knownStart = 0;
+  let knownLength = -1;
+  let pos = 0;
+  while (pos <= lastStart) {
+    if (bytes[pos] !== MAGIC_BYTE_0 || bytes[pos + 1] !== MAGIC_BYTE_1) {
+      pos = bytes.indexOf(MAGIC_BYTE_0, pos + 1);
+      if (pos < 0) break;
+      continue;
+    }
+    const payloadLength = view.getUint32(pos + LENGTH_OFFSET, true);
+    const end = pos + FRAME_HEADER_BYTES + payloadLength;
+    if (payloadLength === 0 || payloadLength > MAX_PAYLOAD_BYTES || end > bytes.length) {
+      pos++;
+      continue;
+    }
+    // An id of at most 64 bytes has a one-byte length.
+    const idLength = bytes[pos + FRAME_HEADER_BYTES];
+    const idStart = pos + FRAME_HEADER_BYTES + 1;
+    if (
+      idLength <= MAX_SESSION_ID_BYTES &&
+      idStart + idLength <= end &&
+      !sameBytes(bytes, idStart, knownStart, idLength, knownLength)
+    ) {
+      try {
+        ids.add(hintDecoder.decode(bytes.subarray(idStart, idStart + idLength)));
+        knownStart = idStart;
+        knownLength = idLength;
+      } catch {
+        // Not UTF-8: not an id of an intact frame.
+      }
+    }
     pos = end;
   }
-  return { records, skipped, validEnd, totalBytes: total };
+  return ids;
+}
+
+function sameBytes(bytes: Uint8Array, a: number, b: number, length: number, bLength: number): boolean {
+  if (length !== bLength) return false;
+  for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+  return true;
 }
 
 /** readSegment over a whole ByteFile (segments are bounded at ~10 MB, so one read is fine). */
