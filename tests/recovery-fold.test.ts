@@ -383,6 +383,32 @@ describe('recovery fold', () => {
     expect(texts(result.sessions.get('b')!.finals)).toEqual(['B0']);
   });
 
+  it('switching between sessions, deleting the last one seen and retrying after it all keep the rules', () => {
+    // The fold remembers the last session it applied a record to; runs of one session, switches and
+    // a delete of that very session must not change the outcome.
+    const a = writer('a');
+    const b = writer('b', T0 + 10);
+    const aStart = a.start('A');
+    const aPartial = a.partial(0, 'a0');
+    const result = foldRecords([
+      aStart,
+      aPartial,
+      aPartial, // retry: duplicate while 'a' is the remembered session
+      b.start('B'),
+      aPartial, // duplicate after switching back
+      b.partial(0, 'b0'),
+      b.del(),
+      b.partial(1, 'after delete'), // deleted: ignored, whether remembered or not
+      a.final(0, 'A0'),
+      b.final(0, 'ignored too'),
+    ]);
+    expect([...result.sessions.keys()]).toEqual(['a']);
+    expect(result.deleted).toEqual(new Set(['b']));
+    expect(result.duplicates).toBe(2);
+    expect(result.sessions.get('a')).toMatchObject({ records: 3, duplicates: 2, pending: [] });
+    expect(texts(result.sessions.get('a')!.finals)).toEqual(['A0']);
+  });
+
   it('is incremental: result() is a snapshot, and applying segment after segment equals one pass', () => {
     const w = writer('a');
     const seg1 = [w.start(), w.partial(0, 'x')];

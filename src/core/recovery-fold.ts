@@ -190,6 +190,10 @@ export class RecoveryFold {
   private readonly deleted = new Set<string>();
   private duplicates = 0;
   private orphans = 0;
+  // Records of one session come in runs: the state of the last one applied (never a deleted session's),
+  // so most records cost no Set and Map lookups.
+  private lastId: string | null = null;
+  private lastState: SessionState | undefined = undefined;
 
   constructor(base?: Iterable<FoldedSession>) {
     if (base) for (const session of base) this.sessions.set(session.id, stateFromBase(session));
@@ -197,14 +201,22 @@ export class RecoveryFold {
 
   apply(record: WalRecord): void {
     const id = record.sessionId;
-    if (this.deleted.has(id)) return;
     if (record.type === 'session-delete') {
       this.deleted.add(id);
       this.sessions.delete(id);
+      if (id === this.lastId) this.lastId = null;
       return;
     }
 
-    let state = this.sessions.get(id);
+    let state: SessionState | undefined;
+    if (id === this.lastId) state = this.lastState;
+    else {
+      if (this.deleted.has(id)) return;
+      state = this.sessions.get(id);
+      // A missing state is created below; a session is only ever dropped by its SESSION_DELETE (above).
+      this.lastId = id;
+      this.lastState = state;
+    }
     if (!state) {
       state = {
         id,
@@ -223,6 +235,7 @@ export class RecoveryFold {
         open: new Map(),
       };
       this.sessions.set(id, state);
+      this.lastState = state;
     } else if (record.seq <= state.lastSeq && record.type !== 'checkpoint') {
       state.duplicates++;
       this.duplicates++;
