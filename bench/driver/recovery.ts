@@ -1,6 +1,6 @@
 /**
- * Recovery: a WAL of 1/10/100 MiB replayed by a fresh worker (open segments, readSegmentLazyText,
- * RecoveryFold) vs SQLite-WASM reopening the same records (wasm init, VFS pool, SELECT, same fold).
+ * Recovery: a WAL of 1/10/100 MiB replayed by a fresh worker (open segments, replayWal: the engine's
+ * recovery code, scanning and folding per session) vs SQLite-WASM reopening the same records (wasm init, VFS pool, SELECT, same fold).
  * WAL and SQLite alternate, several repetitions, medians reported.
  */
 import type { Page } from '@playwright/test';
@@ -68,7 +68,7 @@ export async function runRecovery(
         'WAL size',
         'records',
         'WAL recover ms',
-        'of which readSegmentLazyText ms',
+        'of which replayWal ms',
         'WAL from new Worker ms',
         'SQLite recover ms',
         'of which wasm+VFS ms',
@@ -78,7 +78,7 @@ export async function runRecovery(
       ],
       rows,
       notes: [
-        'WAL recover = open every segment (10 MiB rotation), read it, readSegmentLazyText (CRC-check + decode; partial texts decoded only when the fold reads them, as the engine’s recovery does), RecoveryFold.apply per record, utterancesOf per session. SQLite recover = load wasm, installOpfsSAHPoolVfs, open, SELECT … ORDER BY session, seq, rows → records → the same RecoveryFold. "from new Worker" adds worker start-up and module load, measured on the page.',
+        'WAL recover = open every segment (10 MiB rotation) and read it, then replayWal, the code the engine’s start-up recovery runs on a dead writer’s files (src/store/wal-replay.ts: CRC-check and decode every frame, fold each record into its session as it is read, partial texts decoded only for the partials the fold keeps), then utterancesOf per session. SQLite recover = load wasm, installOpfsSAHPoolVfs, open, SELECT … ORDER BY session, seq, rows → records → the same RecoveryFold. "from new Worker" adds worker start-up and module load, measured on the page.',
         'The generated data is one session per ~50,000 records (a 10 MiB segment ≈ one 4-hour session); both sides store identical records.',
       ],
     },

@@ -1,17 +1,17 @@
 /**
  * Recovery bench: writes a WAL of a given size (the project's SegmentWriter, 10 MiB rotation) or the
  * same records into SQLite (opfs-sahpool), then — in a fresh worker, as after a reload — recovers it:
- * WAL: open every segment, read it, readSegmentLazyText (as src/store/recovery.ts does), RecoveryFold,
- * utterances.
+ * WAL: open every segment, read it, then replayWal (src/store/wal-replay.ts: the code start-up
+ * recovery runs on a dead writer's files: scan every frame, fold per session as it reads), utterances.
  * SQLite: load the wasm, install the VFS pool, open the database, SELECT every row in order, feed the
  * same RecoveryFold (so both sides pay the same rebuild logic and differ only in storage and decode).
  * One worker instance per step; the page terminates it afterwards.
  */
 import * as Comlink from 'comlink';
-import { readSegmentLazyText } from '../../src/core/framing.ts';
 import { SegmentEncoder } from '../../src/core/segment-encoder.ts';
 import type { WalRecord } from '../../src/core/records.ts';
 import { RecoveryFold, utterancesOf } from '../../src/core/recovery-fold.ts';
+import { replayWal, type WalFileBytes } from '../../src/store/wal-replay.ts';
 import { DEFAULT_ROTATION_POLICY } from '../../src/core/rotation-policy.ts';
 import type { RecoveryResult, RecoveryWorkerApi } from '../shared/protocol.ts';
 import { benchStream } from '../shared/workload.ts';
@@ -130,35 +130,37 @@ const api: RecoveryWorkerApi = {
     const entries = (dir as unknown as { keys(): AsyncIterable<string> }).keys();
     for await (const name of entries) if (name.endsWith('.wal')) names.push(name);
     names.sort();
-    const fold = new RecoveryFold();
+    const files: WalFileBytes[] = [];
     let bytes = 0;
-    let records = 0;
-    let readMs = 0;
     for (const name of names) {
       const handle = await (await dir.getFileHandle(name)).createSyncAccessHandle();
       try {
         const data = new Uint8Array(handle.getSize());
         handle.read(data, { at: 0 });
         bytes += data.length;
-        const r0 = performance.now();
-        // The reader the engine's start-up recovery uses (src/store/recovery.ts).
-        const segment = readSegmentLazyText(data);
-        readMs += performance.now() - r0;
-        for (const framed of segment.records) fold.apply(framed.record);
-        records += segment.records.length;
+        files.push({ path: name, bytes: data });
       } finally {
         handle.close();
       }
     }
+    const r0 = performance.now();
+    // What the engine's start-up recovery runs on a dead writer's files (src/store/recovery.ts),
+    // here with no session files (the generated sessions were never checkpointed).
+    const replay = await replayWal(files, async () => null);
+    const replayMs = performance.now() - r0;
+    let records = 0;
     let utterances = 0;
-    for (const session of fold.result().sessions.values()) utterances += utterancesOf(session).length;
+    for (const { folded, newer } of replay.sessions) {
+      records += newer;
+      if (folded) utterances += utterancesOf(folded).length;
+    }
     const result: RecoveryResult = {
       kind: 'wal',
       targetBytes: 0,
       bytes,
       records,
       recoverMs: performance.now() - t0,
-      readMs,
+      readMs: replayMs,
       coldStartMs: 0,
       utterances,
     };
