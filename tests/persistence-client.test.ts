@@ -5,18 +5,47 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Comlink from 'comlink';
-import { RETRY_MS, WorkerPersistenceClient } from '../src/persistence/client.ts';
-import type { PersistenceEvent, PersistenceWorkerApi } from '../src/shared/persistence-api.ts';
+import type { WalRecord } from '../src/core/records.ts';
+import {
+  ACKS_EVENT,
+  RETRY_MS,
+  WorkerPersistenceClient,
+  type AcksEventDetail,
+  type PumpOptions,
+} from '../src/persistence/client.ts';
+import type {
+  AppendBatchResult,
+  AppendRecordsResult,
+  PersistenceEvent,
+  PersistenceWorkerApi,
+} from '../src/shared/persistence-api.ts';
 import { VaultEngine } from '../src/store/engine.ts';
+import { AppendGate } from '../src/worker/append-gate.ts';
 import { Origin } from './store-harness.ts';
 
-function remoteFor(engine: VaultEngine): PersistenceWorkerApi {
+/**
+ * Stands in for the worker: the same AppendGate as src/worker/persistence.worker.ts in front of the
+ * engine. `store` may replace how a batch reaches the engine (to inject failures).
+ */
+function remoteFor(
+  engine: VaultEngine,
+  store: (records: WalRecord[]) => Promise<AppendBatchResult> = (r) => engine.appendBatch(r),
+): PersistenceWorkerApi & { results: AppendRecordsResult[] } {
+  const gate = new AppendGate(store);
+  const results: AppendRecordsResult[] = [];
   return {
+    results,
     init: async (o) => ({
       writerId: o.writerId ?? 'w',
       recovery: await engine.init({ ...o, writerId: o.writerId ?? 'w' }),
     }),
     appendBatch: (r) => engine.appendBatch(r),
+    appendRecords: async (epoch, r) => {
+      // Structured clone, as across the worker boundary: the engine never shares the facade's objects.
+      const result = await gate.append(epoch, structuredClone(r));
+      results.push(result);
+      return result;
+    },
     getSession: (id) => engine.getSession(id),
     // async like every method of a Comlink remote.
     visibilityChanged: async (h) => engine.visibilityChanged(h),
@@ -33,27 +62,41 @@ function remoteFor(engine: VaultEngine): PersistenceWorkerApi {
     setRetentionDays: (d) => engine.setRetentionDays(d),
     auditLog: (o, l) => engine.auditLog(o, l),
     subscribe: (l) => void engine.subscribe(l),
+    subscribePort: () => {
+      throw new Error('the facade subscribes with a port only when it owns a real worker');
+    },
     close: () => engine.close(),
   };
 }
 
-async function setup() {
-  const origin = new Origin();
-  const engine = new VaultEngine({
+function newEngine(origin: Origin): VaultEngine {
+  return new VaultEngine({
     files: origin.files,
     meta: origin.meta,
     locks: origin.locks,
     peers: null,
     clock: { now: () => Date.now() },
   });
+}
+
+async function setup(
+  options: {
+    pump?: PumpOptions;
+    store?: (engine: VaultEngine) => (records: WalRecord[]) => Promise<AppendBatchResult>;
+  } = {},
+) {
+  const origin = new Origin();
+  const engine = newEngine(origin);
+  const remote = remoteFor(engine, options.store?.(engine));
   const client = new WorkerPersistenceClient(
-    remoteFor(engine) as unknown as Comlink.Remote<PersistenceWorkerApi>,
+    remote as unknown as Comlink.Remote<PersistenceWorkerApi>,
     null,
+    options.pump,
   );
   const events: PersistenceEvent[] = [];
   client.subscribe((e) => events.push(e));
   await client.start({ writerId: 'tab1', requestPersistence: false });
-  return { origin, engine, client, events };
+  return { origin, engine, remote, client, events };
 }
 
 afterEach(() => {
@@ -186,14 +229,7 @@ describe('PersistenceClient facade', () => {
     const fakeDocument = Object.assign(new EventTarget(), { visibilityState: 'hidden' });
     vi.stubGlobal('window', fakeWindow);
     vi.stubGlobal('document', fakeDocument);
-    const origin = new Origin();
-    const engine = new VaultEngine({
-      files: origin.files,
-      meta: origin.meta,
-      locks: origin.locks,
-      peers: null,
-      clock: { now: () => Date.now() },
-    });
+    const engine = newEngine(new Origin());
     const remote = remoteFor(engine);
     const pageHides = vi.spyOn(remote, 'pageHide');
     const visibilityChanges = vi.spyOn(remote, 'visibilityChanged');
@@ -214,5 +250,125 @@ describe('PersistenceClient facade', () => {
     expect(usedAfterRelease).toEqual([]);
     expect(pageHides).toHaveBeenCalledTimes(1);
     expect(visibilityChanges).toHaveBeenCalledTimes(1);
+  });
+
+  it('pipelined batches: a failed batch is never overtaken by the one sent after it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // The first batch holding seq 5 stores what precedes it, then fails like a locked file, once.
+    let failed = false;
+    const { remote, client, events } = await setup({
+      pump: { batchMax: 2, maxInFlight: 2 },
+      store: (engine) => async (records) => {
+        const at = records.findIndex((r) => r.seq === 5);
+        if (failed || at < 0) return engine.appendBatch(records);
+        failed = true;
+        const before = await engine.appendBatch(records.slice(0, at));
+        return { acks: before.acks, error: { code: 'file-locked', message: 'locked for the test' } };
+      },
+    });
+    const meta = await client.startSession({ title: 'Pipeline', source: 'demo', lang: 'en' });
+    const acks = Array.from({ length: 12 }, (_, i) =>
+      client.appendFinal(meta.id, {
+        utterance: i,
+        startMs: i * 1000,
+        endMs: i * 1000 + 500,
+        text: `final ${i + 1}`,
+        confidence: null,
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(10);
+    // A batch sent behind the failed one was refused by the worker, not stored ahead of seq 5.
+    expect(remote.results.some((r) => r.refused)).toBe(true);
+    expect(client.pendingCount()).toBeGreaterThan(0);
+    await vi.advanceTimersByTimeAsync(RETRY_MS);
+    const settled = await Promise.all(acks);
+    expect(settled.map((a) => [a.seq, a.duplicate])).toEqual(
+      Array.from({ length: 12 }, (_, i) => [i + 1, false]),
+    );
+    expect(client.pendingCount()).toBe(0);
+    expect(events).toContainEqual({ type: 'error-cleared', code: 'file-locked' });
+    const t = await client.readSession(meta.id);
+    expect(t.utterances.map((u) => u.text)).toEqual(Array.from({ length: 12 }, (_, i) => `final ${i + 1}`));
+  });
+
+  it('keeps several batches in flight and lands a long burst in order', async () => {
+    const { remote, client } = await setup({ pump: { batchMax: 8, maxInFlight: 2 } });
+    const meta = await client.startSession({ title: 'Burst', source: 'demo', lang: 'en' });
+    let inFlight = 0;
+    let maxSeen = 0;
+    const appendRecords = remote.appendRecords;
+    remote.appendRecords = async (epoch, records) => {
+      maxSeen = Math.max(maxSeen, ++inFlight);
+      try {
+        return await appendRecords(epoch, records);
+      } finally {
+        inFlight--;
+      }
+    };
+    const acks = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        client.appendPartial(meta.id, { utterance: 0, startMs: 0, text: `word `.repeat(i + 1).trim() }),
+      ),
+    );
+    expect(acks.map((a) => a.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(maxSeen).toBe(2);
+    expect(remote.results.every((r) => r.stored <= 8)).toBe(true);
+    expect(client.pendingCount()).toBe(0);
+  });
+
+  it('dispatches one scribe-vault:acks event per acknowledged batch, listing its records in order', async () => {
+    const fakeWindow = new EventTarget();
+    vi.stubGlobal('window', fakeWindow);
+    const batches: AcksEventDetail[] = [];
+    fakeWindow.addEventListener(ACKS_EVENT, (e) => batches.push((e as CustomEvent<AcksEventDetail>).detail));
+    const { client } = await setup({ pump: { batchMax: 16 } });
+    const meta = await client.startSession({ title: 'Acks', source: 'demo', lang: 'en' });
+    await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) =>
+        client.appendPartial(meta.id, { utterance: 0, startMs: 0, text: `p${i}` }),
+      ),
+      client.appendFinal(meta.id, { utterance: 0, startMs: 0, endMs: 10, text: 'done', confidence: 0.5 }),
+    ]);
+    const records = batches.flatMap((b) => b.records);
+    expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i));
+    expect(records[0]).toMatchObject({
+      sessionId: meta.id,
+      type: 'session-start',
+      utterance: null,
+      text: null,
+    });
+    expect(records[41]).toEqual({ sessionId: meta.id, seq: 41, type: 'final', utterance: 0, text: 'done' });
+    // One event per batch (here 1 + 1 + 1 + 16 + 16 + 7 records), not one per record.
+    expect(batches.length).toBeLessThan(records.length / 4);
+  });
+
+  it('drops the queued records of a deleted session, in flight or not, and keeps the others', async () => {
+    const { client } = await setup({ pump: { batchMax: 2, maxInFlight: 2 } });
+    const a = await client.startSession({ title: 'A', source: 'demo', lang: 'en' });
+    const b = await client.startSession({ title: 'B', source: 'demo', lang: 'en' });
+    const outcomes: Array<Promise<string>> = [];
+    for (let i = 0; i < 10; i++) {
+      for (const s of [a, b]) {
+        outcomes.push(
+          client.appendPartial(s.id, { utterance: 0, startMs: 0, text: `${s.title}${i}` }).then(
+            (ack) => `${s.title} ${ack.seq} ok`,
+            (e: { code: string }) => `${s.title} ${e.code}`,
+          ),
+        );
+      }
+    }
+    await client.deleteSession(b.id);
+    const results = await Promise.all(outcomes);
+    expect(results.filter((r) => r.startsWith('A'))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `A ${i + 1} ok`),
+    );
+    // B's records were acknowledged (stored before the deletion) or rejected, never left pending.
+    expect(
+      results.filter((r) => r.startsWith('B')).every((r) => /^B (\d+ ok|unknown-session)$/.test(r)),
+    ).toBe(true);
+    expect(client.pendingCount()).toBe(0);
+    const t = await client.readSession(a.id);
+    expect(t.meta.finals).toBe(0);
+    await client.stopSession(a.id);
   });
 });

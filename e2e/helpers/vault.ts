@@ -1,6 +1,6 @@
 /**
  * Helpers for the persistence e2e tests: persistent Chromium profiles (OPFS on disk), capturing the
- * records the worker acknowledged (the facade's `scribe-vault:ack` window event, forwarded to Node
+ * records the worker acknowledged (the facade's `scribe-vault:acks` window event, forwarded to Node
  * so it survives a crash of the page), crashing the renderer or SIGKILLing the browser, driving a
  * Demo recording through the UI, and reading a session back through the UI.
  */
@@ -45,12 +45,14 @@ export async function launchVault(profileDir: string): Promise<Vault> {
     baseURL: BASE_URL,
   });
   const acks: AckedRecord[] = [];
-  await context.exposeBinding('__svAck', (_source, detail: AckedRecord) => {
-    acks.push(detail);
+  // One event per acknowledged batch; its records are in append order.
+  await context.exposeBinding('__svAcks', (_source, records: AckedRecord[]) => {
+    acks.push(...records);
   });
   await context.addInitScript(() => {
-    window.addEventListener('scribe-vault:ack', (event) => {
-      (window as unknown as { __svAck(d: unknown): void }).__svAck((event as CustomEvent).detail);
+    window.addEventListener('scribe-vault:acks', (event) => {
+      const { records } = (event as CustomEvent<{ records: unknown[] }>).detail;
+      (window as unknown as { __svAcks(r: unknown[]): void }).__svAcks(records);
     });
   });
   return { context, profileDir, acks };

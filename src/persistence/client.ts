@@ -2,22 +2,30 @@
  * The window-side facade over the persistence worker (PersistenceClient).
  *
  * - Assigns per-session sequence numbers (SESSION_START = 0) and keeps every record the worker has
- *   not acknowledged yet in memory, in order. Records go to the worker in batches through one
- *   pump; if the worker reports a failure (disk full, file locked) the queue stays, an 'error' event
- *   is emitted, and the pump retries every RETRY_MS and on each new append; 'error-cleared' follows
- *   when they land. A retried record the worker already stored is acknowledged as a duplicate.
+ *   not acknowledged yet in memory, in order (PendingQueue). Records go to the worker in batches of up
+ *   to BATCH_MAX, with up to MAX_IN_FLIGHT batches in flight, so the worker stores batch k+1 while
+ *   the main thread settles the acks of batch k. Every batch carries the facade's epoch; the worker
+ *   (AppendGate) refuses any batch sent after one that failed, so a failed record is never overtaken.
+ *   On a failure (disk full, file locked) the epoch goes up, everything not acknowledged stays
+ *   queued, an 'error' event is emitted, and the pump resends it every RETRY_MS and on each new
+ *   append; 'error-cleared' follows when they land. A retried record the worker already stored is
+ *   acknowledged as a duplicate.
  * - Wires `visibilitychange` and `pagehide` to the worker's flush policy with fire-and-forget
- *   messages: nothing on the main thread waits for storage.
- * - After each acknowledged record it dispatches `scribe-vault:ack` on window (detail: sessionId,
- *   seq, type, utterance, text). The e2e crash tests use it to know exactly what was acknowledged.
+ *   messages: nothing on the main thread waits for storage. Worker events arrive as one-way
+ *   messages on a MessagePort.
+ * - For each batch the worker acknowledged it dispatches one `scribe-vault:acks` event on window
+ *   (detail: { records: AckEventDetail[] } in seq order). The e2e crash tests use it to know exactly
+ *   what was acknowledged.
  */
 import * as Comlink from 'comlink';
 import type { WalRecord } from '../core/records.ts';
 import { parseExportFile } from '../export/import-validate.ts';
+import { PendingQueue, type QueuedRecord } from './pending-queue.ts';
 import {
   PersistenceError,
   newRecordingMeta,
   type Ack,
+  type AppendRecordsResult,
   type AuditEntry,
   type ListPage,
   type ListQuery,
@@ -39,10 +47,19 @@ import type {
   StartSessionInput,
 } from '../shared/persistence-client.ts';
 
-export const ACK_EVENT = 'scribe-vault:ack';
+/** Window event per acknowledged batch; `detail` is an AcksEventDetail. */
+export const ACKS_EVENT = 'scribe-vault:acks';
 /** How often records held back by a storage error are retried (also on every new append). */
 export const RETRY_MS = 2000;
-const BATCH_MAX = 512;
+/** Records per appendRecords call. */
+export const BATCH_MAX = 512;
+/** Batches sent to the worker before the first of them is answered. */
+export const MAX_IN_FLIGHT = 2;
+
+export interface AcksEventDetail {
+  /** The records just acknowledged (stored, or already stored), in the order they were appended. */
+  records: AckEventDetail[];
+}
 
 export interface AckEventDetail {
   sessionId: string;
@@ -61,10 +78,10 @@ export interface CreatePersistenceOptions {
   requestPersistence?: boolean;
 }
 
-interface QueuedRecord {
-  record: WalRecord;
-  resolve(ack: Ack): void;
-  reject(error: PersistenceError): void;
+/** Batch size and pipelining depth (tests use small batches to get several in flight). */
+export interface PumpOptions {
+  batchMax?: number;
+  maxInFlight?: number;
 }
 
 /** Session ids: time-ordered, ASCII, ≤ 64 bytes, safe in OPFS file names. */
@@ -94,13 +111,20 @@ export class WorkerPersistenceClient implements PersistenceClient {
   recovery!: RecoveryReport;
   writerId = '';
   private readonly listeners = new Set<(event: PersistenceEvent) => void>();
-  private readonly queue: QueuedRecord[] = [];
+  private readonly queue = new PendingQueue();
   private readonly nextSeq = new Map<string, number>();
   private readonly localMeta = new Map<string, SessionMeta>();
-  private pumping = false;
+  private readonly batchMax: number;
+  private readonly maxInFlight: number;
+  /** Raised on every failure: batches of an older epoch still in flight are refused by the worker. */
+  private epoch = 0;
+  private inFlight = 0;
   private closed = false;
   private blockedBy: PersistenceErrorCode | null = null;
+  /** After a failure the pump waits for the retry timer or a new append. */
+  private waitingForRetry = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private eventPort: MessagePort | null = null;
   /** Resolved whenever the pump stops on an error (so callers waiting for an ack can go on). */
   private blockedWaiters: Array<() => void> = [];
 
@@ -108,11 +132,22 @@ export class WorkerPersistenceClient implements PersistenceClient {
   constructor(
     private readonly remote: Comlink.Remote<PersistenceWorkerApi>,
     private readonly worker: Worker | null,
-  ) {}
+    options: PumpOptions = {},
+  ) {
+    this.batchMax = options.batchMax ?? BATCH_MAX;
+    this.maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
+  }
 
   async start(options: CreatePersistenceOptions): Promise<void> {
-    const listener = (event: PersistenceEvent) => this.dispatch(event);
-    await this.remote.subscribe(this.worker ? Comlink.proxy(listener) : listener);
+    if (this.worker) {
+      // Events come as one-way messages: no reply per event, unlike a Comlink.proxy callback.
+      const channel = new MessageChannel();
+      this.eventPort = channel.port1;
+      this.eventPort.onmessage = (message: MessageEvent<PersistenceEvent>) => this.dispatch(message.data);
+      await this.remote.subscribePort(Comlink.transfer(channel.port2, [channel.port2]));
+    } else {
+      await this.remote.subscribe((event: PersistenceEvent) => this.dispatch(event));
+    }
     const persisted = await askPersistence(options.requestPersistence !== false);
     const init = await this.call(() =>
       this.remote.init(options.writerId ? { writerId: options.writerId, persisted } : { persisted }),
@@ -163,15 +198,20 @@ export class WorkerPersistenceClient implements PersistenceClient {
     return { ...meta };
   }
 
-  // async: a bad session id rejects instead of throwing; the body still enqueues synchronously, in call order.
-  async appendPartial(sessionId: string, input: PartialInput): Promise<Ack> {
-    return this.enqueue({ type: 'partial', sessionId, seq: this.seq(sessionId), at: Date.now(), ...input });
+  // Not async (one promise per record, not two); a bad session id still rejects instead of throwing.
+  // Records are enqueued synchronously, in call order.
+  appendPartial(sessionId: string, input: PartialInput): Promise<Ack> {
+    const seq = this.seqOrReject(sessionId);
+    if (typeof seq !== 'number') return seq;
+    return this.enqueue({ type: 'partial', sessionId, seq, at: Date.now(), ...input });
   }
 
-  async appendFinal(sessionId: string, input: FinalInput): Promise<Ack> {
+  appendFinal(sessionId: string, input: FinalInput): Promise<Ack> {
+    const seq = this.seqOrReject(sessionId);
+    if (typeof seq !== 'number') return seq;
     const local = this.localMeta.get(sessionId);
     if (local) local.finals++;
-    return this.enqueue({ type: 'final', sessionId, seq: this.seq(sessionId), at: Date.now(), ...input });
+    return this.enqueue({ type: 'final', sessionId, seq, at: Date.now(), ...input });
   }
 
   async stopSession(sessionId: string): Promise<SessionMeta> {
@@ -203,12 +243,23 @@ export class WorkerPersistenceClient implements PersistenceClient {
     return seq;
   }
 
+  private seqOrReject(sessionId: string): number | Promise<never> {
+    try {
+      return this.seq(sessionId);
+    } catch (error) {
+      return Promise.reject(PersistenceError.from(error));
+    }
+  }
+
   private enqueue(record: WalRecord): Promise<Ack> {
     return new Promise<Ack>((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      this.queue.push({ record, resolve, reject, sentIn: -1, done: false });
       // A new append is also a retry of whatever is waiting.
-      if (this.blockedBy !== null) this.clearRetryTimer();
-      void this.pump();
+      if (this.waitingForRetry) {
+        this.waitingForRetry = false;
+        this.clearRetryTimer();
+      }
+      this.pump();
     });
   }
 
@@ -233,57 +284,79 @@ export class WorkerPersistenceClient implements PersistenceClient {
     });
   }
 
-  private async pump(): Promise<void> {
-    if (this.pumping || this.closed) return;
-    this.pumping = true;
-    try {
-      while (this.queue.length > 0 && !this.closed) {
-        const batch = this.queue.slice(0, BATCH_MAX);
-        let result: Awaited<ReturnType<PersistenceWorkerApi['appendBatch']>>;
-        try {
-          result = await this.remote.appendBatch(batch.map((q) => q.record));
-        } catch (error) {
-          result = { acks: [], error: PersistenceError.from(error).info };
-        }
-        for (const ack of result.acks) {
-          const done = this.queue.shift()!;
-          done.resolve(ack);
-          dispatchAck(done.record);
-        }
-        if (!result.error) {
-          if (this.blockedBy !== null) {
-            const code = this.blockedBy;
-            this.blockedBy = null;
-            this.dispatch({ type: 'error-cleared', code });
-          }
-          continue;
-        }
-        if (result.error.code === 'unknown-session') {
-          // Deleted (e.g. from another tab) or never started here: drop that session's queue.
-          const bad = this.queue[0]!.record.sessionId;
-          const error = new PersistenceError(result.error.code, result.error.message);
-          for (let i = this.queue.length - 1; i >= 0; i--) {
-            if (this.queue[i]!.record.sessionId === bad) this.queue.splice(i, 1)[0]!.reject(error);
-          }
-          this.nextSeq.delete(bad);
-          this.localMeta.delete(bad);
-          continue;
-        }
-        // Disk full, file locked or any other failure: keep everything, tell the UI, retry later.
-        const firstTime = this.blockedBy === null;
-        this.blockedBy = result.error.code;
-        if (firstTime && result.error.code !== 'quota-exceeded' && result.error.code !== 'file-locked') {
-          this.dispatch({ type: 'error', error: result.error });
-        }
-        const waiters = this.blockedWaiters;
-        this.blockedWaiters = [];
-        for (const w of waiters) w();
-        this.scheduleRetry();
-        return;
-      }
-    } finally {
-      this.pumping = false;
+  /** Sends batches of records not yet in flight, up to maxInFlight batches at a time. */
+  private pump(): void {
+    while (!this.closed && !this.waitingForRetry && this.inFlight < this.maxInFlight) {
+      const batch = this.queue.unsent(this.epoch, this.batchMax);
+      if (batch.length === 0) return;
+      for (const entry of batch) entry.sentIn = this.epoch;
+      this.inFlight++;
+      void this.send(this.epoch, batch);
     }
+  }
+
+  private async send(epoch: number, batch: QueuedRecord[]): Promise<void> {
+    const records = batch.map((entry) => entry.record);
+    let result: AppendRecordsResult;
+    try {
+      result = await this.remote.appendRecords(epoch, records);
+    } catch (error) {
+      // The worker marks the epoch failed when a batch throws, as when it returns an error.
+      result = { stored: 0, duplicates: [], error: PersistenceError.from(error).info, refused: false };
+    }
+    this.inFlight--;
+    if (this.closed) return;
+    this.settle(epoch, batch, result);
+    this.pump();
+  }
+
+  private settle(epoch: number, batch: QueuedRecord[], result: AppendRecordsResult): void {
+    const acked: QueuedRecord[] = [];
+    let d = 0;
+    for (let i = 0; i < result.stored; i++) {
+      const entry = batch[i]!;
+      const duplicate = result.duplicates[d] === i;
+      if (duplicate) d++;
+      if (entry.done) continue; // its session was deleted meanwhile: the caller already got a rejection
+      entry.done = true;
+      entry.resolve({ sessionId: entry.record.sessionId, seq: entry.record.seq, duplicate });
+      acked.push(entry);
+    }
+    this.queue.dropSettled();
+    if (acked.length > 0) dispatchAcks(acked);
+    // A batch of an older epoch was sent before a failure and refused: its records are resent.
+    if (epoch !== this.epoch) return;
+    if (!result.error && !result.refused) {
+      if (this.blockedBy !== null) {
+        const code = this.blockedBy;
+        this.blockedBy = null;
+        this.dispatch({ type: 'error-cleared', code });
+      }
+      return;
+    }
+    // Whatever is still in flight was sent after this batch and will be refused by the worker.
+    this.epoch++;
+    if (result.refused) return; // cannot happen in the current epoch; resend to be safe
+    const error = result.error!;
+    if (error.code === 'unknown-session') {
+      // Deleted (e.g. from another tab) or never started here: drop that session's queue.
+      const bad = batch[result.stored]!.record.sessionId;
+      this.queue.removeSession(bad, new PersistenceError(error.code, error.message));
+      this.nextSeq.delete(bad);
+      this.localMeta.delete(bad);
+      return;
+    }
+    // Disk full, file locked or any other failure: keep everything, tell the UI, retry later.
+    const firstTime = this.blockedBy === null;
+    this.blockedBy = error.code;
+    if (firstTime && error.code !== 'quota-exceeded' && error.code !== 'file-locked') {
+      this.dispatch({ type: 'error', error });
+    }
+    const waiters = this.blockedWaiters;
+    this.blockedWaiters = [];
+    for (const w of waiters) w();
+    this.waitingForRetry = true;
+    this.scheduleRetry();
   }
 
   private scheduleRetry(): void {
@@ -291,7 +364,8 @@ export class WorkerPersistenceClient implements PersistenceClient {
     if (this.closed) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      void this.pump();
+      this.waitingForRetry = false;
+      this.pump();
     }, RETRY_MS);
   }
 
@@ -321,13 +395,7 @@ export class WorkerPersistenceClient implements PersistenceClient {
   async deleteSession(sessionId: string): Promise<void> {
     await this.call(() => this.remote.deleteSession(sessionId));
     // Anything of it still queued here must not be written after the deletion.
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (this.queue[i]!.record.sessionId === sessionId) {
-        this.queue
-          .splice(i, 1)[0]!
-          .reject(new PersistenceError('unknown-session', 'The session was deleted.'));
-      }
-    }
+    this.queue.removeSession(sessionId, new PersistenceError('unknown-session', 'The session was deleted.'));
     this.nextSeq.delete(sessionId);
     this.localMeta.delete(sessionId);
   }
@@ -374,6 +442,7 @@ export class WorkerPersistenceClient implements PersistenceClient {
       document.removeEventListener('visibilitychange', this.onVisibilityChange);
     }
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
+    this.eventPort?.close();
     await this.remote.close().catch(() => undefined);
     this.remote[Comlink.releaseProxy]?.();
     this.worker?.terminate();
@@ -402,16 +471,21 @@ export class WorkerPersistenceClient implements PersistenceClient {
   }
 }
 
-function dispatchAck(record: WalRecord): void {
+/** One window event per acknowledged batch (a CustomEvent per record costs more than the ack itself). */
+function dispatchAcks(entries: QueuedRecord[]): void {
   if (typeof window === 'undefined') return;
-  const detail: AckEventDetail = {
-    sessionId: record.sessionId,
-    seq: record.seq,
-    type: record.type,
-    utterance: record.type === 'partial' || record.type === 'final' ? record.utterance : null,
-    text: record.type === 'partial' || record.type === 'final' ? record.text : null,
-  };
-  window.dispatchEvent(new CustomEvent(ACK_EVENT, { detail }));
+  const records = entries.map(({ record }): AckEventDetail => {
+    const text = record.type === 'partial' || record.type === 'final';
+    return {
+      sessionId: record.sessionId,
+      seq: record.seq,
+      type: record.type,
+      utterance: text ? record.utterance : null,
+      text: text ? record.text : null,
+    };
+  });
+  const detail: AcksEventDetail = { records };
+  window.dispatchEvent(new CustomEvent(ACKS_EVENT, { detail }));
 }
 
 export type ClosablePersistenceClient = PersistenceClient & { close(): Promise<void> };

@@ -238,6 +238,19 @@ export interface AppendBatchResult {
 }
 
 /**
+ * Result of `appendRecords`: the first `stored` records of the batch were stored (or were already
+ * stored: their indexes are in `duplicates`), in order; `error` stopped the batch at record `stored`.
+ * `refused`: nothing was even tried because an earlier batch of this epoch (or an older one) failed —
+ * storing it would put later records ahead of the failed ones.
+ */
+export interface AppendRecordsResult {
+  stored: number;
+  duplicates: number[];
+  error: PersistenceErrorInfo | null;
+  refused: boolean;
+}
+
+/**
  * What the persistence worker exposes with Comlink (src/worker/persistence.worker.ts). Only the
  * window-side facade (src/persistence/client.ts) and the bench call it; the UI uses PersistenceClient.
  */
@@ -245,6 +258,14 @@ export interface PersistenceWorkerApi {
   init(options: WorkerInitOptions): Promise<WorkerInitResult>;
   /** Stores the records in order (each one write() before its ack); stops at the first error. */
   appendBatch(records: WalRecord[]): Promise<AppendBatchResult>;
+  /**
+   * Like appendBatch, for a caller that keeps several batches in flight. Batches run strictly in the
+   * order they arrive. Once a batch of epoch `e` fails, every later batch of epoch ≤ `e` is refused
+   * without storing anything; the caller resends what was not stored under a higher epoch. So a
+   * failed record is never overtaken by a later one (the engine would take the retry of the failed,
+   * lower seq for a duplicate and drop it).
+   */
+  appendRecords(epoch: number, records: WalRecord[]): Promise<AppendRecordsResult>;
   getSession(sessionId: string): Promise<SessionMeta>;
   visibilityChanged(hidden: boolean): void;
   pageHide(): void;
@@ -262,6 +283,11 @@ export interface PersistenceWorkerApi {
   auditLog(offset: number, limit: number): Promise<AuditEntry[]>;
   /** `listener` is a Comlink.proxy; events start flowing at once (subscribe before init to see recovery). */
   subscribe(listener: (event: PersistenceEvent) => void): void;
+  /**
+   * Events as one-way messages on `port` (transferred), each `data` a PersistenceEvent: no reply per
+   * event. 'flushed' events are coalesced (FLUSHED_EVENT_INTERVAL_MS); every other event is sent at once.
+   */
+  subscribePort(port: MessagePort): void;
   /** Graceful shutdown (tests, bench): flush, close handles, release the lock. */
   close(): Promise<void>;
 }

@@ -13,6 +13,8 @@ import {
 } from '../shared/persistence-api.ts';
 import type { ExportFile } from '../shared/persistence-client.ts';
 import { VaultEngine } from '../store/engine.ts';
+import { AppendGate } from './append-gate.ts';
+import { EventRelay } from './event-relay.ts';
 import { IdbMetaStore } from './idb-meta-store.ts';
 import { OpfsFileStore } from './opfs-file-store.ts';
 import { BroadcastPeerBus, WebLocks } from './web-platform.ts';
@@ -20,13 +22,22 @@ import { BroadcastPeerBus, WebLocks } from './web-platform.ts';
 let engine: VaultEngine | null = null;
 let initializing: Promise<VaultEngine> | null = null;
 const listeners = new Set<(event: PersistenceEvent) => void>();
+const ports = new Set<MessagePort>();
 
 function forward(event: PersistenceEvent): void {
+  // One-way: no reply per event.
+  for (const port of ports) port.postMessage(event);
   for (const l of listeners) {
     // A Comlink proxy call returns a promise; a closed page must not crash the worker.
     Promise.resolve(l(event)).catch(() => listeners.delete(l));
   }
 }
+
+const relay = new EventRelay(forward, {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+});
+const gate = new AppendGate((records) => ready().appendBatch(records));
 
 function ready(): VaultEngine {
   if (!engine) throw new PersistenceError('internal', 'The persistence worker is not initialised yet.');
@@ -59,7 +70,7 @@ async function createEngine(
       return { usage: e.usage ?? 0, quota: e.quota ?? 0 };
     },
   });
-  created.subscribe(forward);
+  created.subscribe((event) => relay.push(event));
   const report = await created.init(options);
   return { engine: created, report };
 }
@@ -74,6 +85,7 @@ const api: PersistenceWorkerApi = {
     return { writerId: created.writerId, recovery: report };
   },
   appendBatch: (records: WalRecord[]) => ready().appendBatch(records),
+  appendRecords: (epoch: number, records: WalRecord[]) => gate.append(epoch, records),
   getSession: (id) => ready().getSession(id),
   visibilityChanged: (hidden) => engine?.visibilityChanged(hidden),
   pageHide: () => engine?.pageHide(),
@@ -91,9 +103,13 @@ const api: PersistenceWorkerApi = {
   subscribe(listener) {
     listeners.add(listener);
   },
+  subscribePort(port) {
+    ports.add(port);
+  },
   async close() {
     // The facade terminates the worker afterwards, which releases the writer lock.
     await engine?.close();
+    relay.close();
   },
 };
 
