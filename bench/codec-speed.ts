@@ -4,10 +4,12 @@
  * both for a segment as SegmentWriter writes it (partials as PARTIAL_DELTA frames where they extend
  * the previous partial) and for the same records as self-contained frames (encodeFrames).
  * Not part of `npm test` (numbers, not pass/fail). Run: `npx tsx bench/codec-speed.ts`.
- * The product goal (≤ 100 ms per 10 MB segment) is measured in the worker by `npm run bench`.
+ * replayWal is what start-up recovery runs (read and fold in one pass). The product goal (≤ 100 ms
+ * per 10 MB segment) is measured in the worker by `npm run bench`.
  */
 import { encodeFrame, encodeFrames, readSegment, readSegmentLazyText } from '../src/core/framing.ts';
 import { RecoveryFold } from '../src/core/recovery-fold.ts';
+import { replayWal } from '../src/store/wal-replay.ts';
 import { MemoryByteFile } from '../src/core/byte-file.ts';
 import type { WalRecord } from '../src/core/records.ts';
 import { SegmentEncoder } from '../src/core/segment-encoder.ts';
@@ -34,6 +36,13 @@ interface Timing {
 function cpuOnce(fn: () => unknown): number {
   const cpuStart = process.cpuUsage();
   fn();
+  const used = process.cpuUsage(cpuStart);
+  return (used.user + used.system) / 1000;
+}
+
+async function cpuOnceAsync(fn: () => Promise<unknown>): Promise<number> {
+  const cpuStart = process.cpuUsage();
+  await fn();
   const used = process.cpuUsage(cpuStart);
   return (used.user + used.system) / 1000;
 }
@@ -92,7 +101,12 @@ function readAndFold(read: (bytes: Uint8Array) => ReturnType<typeof readSegment>
   for (const framed of read(segment).records) fold.apply(framed.record);
   fold.result();
 }
+/** What start-up recovery runs on a dead writer's files (no session files here): fold while reading. */
+async function replay(): Promise<void> {
+  await replayWal([{ path: 'segment', bytes: segment }], async () => null);
+}
 // Cold first: each path's first call, before anything else has warmed it up.
+const coldReplay = await cpuOnceAsync(replay);
 const coldLazyFold = cpuOnce(() => readAndFold(readSegmentLazyText));
 const coldFold = cpuOnce(() => readAndFold(readSegment));
 const read = time(() => readSegment(segment));
@@ -100,6 +114,8 @@ const readLazy = time(() => readSegmentLazyText(segment));
 const fold = time(() => readAndFold(readSegment));
 const lazyFold = time(() => readAndFold(readSegmentLazyText));
 const readFull = time(() => readSegment(fullSegment));
+const replayCpu: number[] = [];
+for (let i = 0; i < RUNS; i++) replayCpu.push(await cpuOnceAsync(replay));
 for (const bytes of [segment, fullSegment]) {
   const check = readSegment(bytes);
   if (check.records.length !== records.length || check.skipped.length > 0)
@@ -138,6 +154,9 @@ console.log(
 console.log(`  readSegmentLazyText    ${ms(readLazy)} (partial texts decoded on demand)`);
 console.log(`  read + fold (eager)    ${ms(fold)}; first call ${coldFold.toFixed(1)} ms CPU`);
 console.log(`  read + fold (lazy)     ${ms(lazyFold)}; first call ${coldLazyFold.toFixed(1)} ms CPU`);
+console.log(
+  `  replayWal (recovery)   ${median(replayCpu).toFixed(1)} ms CPU median; first call ${coldReplay.toFixed(1)} ms CPU`,
+);
 console.log(
   `  read ${(fullSegment.length / 2 ** 20).toFixed(1)} MB segment     ${ms(readFull)} (same records, self-contained frames)`,
 );
