@@ -129,6 +129,45 @@ export function decodeUtf8Strict(bytes: Uint8Array): string {
   }
 }
 
+/**
+ * Whether bytes[start, end) is valid UTF-8 exactly as the fatal decoder above judges it (WHATWG
+ * UTF-8 decode): no over-long forms, no surrogates (U+D800–U+DFFF), nothing above U+10FFFF, no cut
+ * sequence. For validating text that is not decoded yet (lazy partials): a decoder call per text
+ * made reading a segment with non-ASCII text several times slower, and builds a string for nothing.
+ */
+export function isUtf8(bytes: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    const lead = bytes[i];
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    // [lower, upper] bound for the first continuation byte; the others are always 0x80..0xBF.
+    let count: number;
+    let lower = 0x80;
+    let upper = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) count = 1;
+    else if (lead >= 0xe0 && lead <= 0xef) {
+      count = 2;
+      if (lead === 0xe0)
+        lower = 0xa0; // over-long below U+0800
+      else if (lead === 0xed) upper = 0x9f; // surrogates
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      count = 3;
+      if (lead === 0xf0)
+        lower = 0x90; // over-long below U+10000
+      else if (lead === 0xf4) upper = 0x8f; // above U+10FFFF
+    } else return false;
+    if (i + count >= end) return false;
+    const first = bytes[i + 1];
+    if (first < lower || first > upper) return false;
+    for (let k = 2; k <= count; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return false;
+    i += count + 1;
+  }
+  return true;
+}
+
 /** Interning is for ids: short, and few distinct ones per segment. */
 const MAX_INTERNED_BYTES = 64;
 const INTERN_CACHE_SIZE = 8;

@@ -10,7 +10,7 @@
  * validates every text as UTF-8 while reading, exactly as the eager reader does, so reading a text
  * later cannot fail.
  */
-import { decodeUtf8Strict } from './bytes.ts';
+import { decodeUtf8Strict, isUtf8, PayloadError } from './bytes.ts';
 import type { PartialRecord } from './records.ts';
 
 /** The fields of a partial other than its text, as the reader decodes them into one reused object. */
@@ -122,16 +122,7 @@ export class LazyPartialRecord implements PartialRecord {
   }
 }
 
-/**
- * Throws PayloadError (from decodeUtf8Strict) unless bytes[start, end) is valid UTF-8 on its own.
- * ASCII (nearly every partial suffix) is checked by a byte loop; from the first other byte on, the
- * strict decoder checks (the ASCII before it is whole code points).
- */
+/** Throws PayloadError, as decodeUtf8Strict would, unless bytes[start, end) is valid UTF-8 on its own. */
 export function checkUtf8(bytes: Uint8Array, start: number, end: number): void {
-  for (let i = start; i < end; i++) {
-    if (bytes[i] >= 0x80) {
-      decodeUtf8Strict(bytes.subarray(i, end));
-      return;
-    }
-  }
+  if (!isUtf8(bytes, start, end)) throw new PayloadError('string is not valid UTF-8');
 }
