@@ -44,7 +44,7 @@ export function apiRunner(page: Page, mode: 'pipelined' | 'awaited'): TrialRunne
 /** Contender 1, the project's WAL through the real facade and worker. */
 export const API_LABELS: Record<string, string> = {
   'scribe-api':
-    'Scribe Vault through the real window facade + persistence worker (Comlink), every record handed over at once (the facade batches), acks awaited at the end',
+    'Scribe Vault through the real window facade + persistence worker (Comlink), every record handed over at once (the facade sends batches of up to 512, two in flight), acks awaited at the end',
   'scribe-api-awaited':
     'Same, but each call awaits its ack before the next (round-trip latency main thread → ack)',
 };
