@@ -1,9 +1,53 @@
+import { Component } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatClock } from '../export/formats.ts';
-import type { LiveTranscript } from './transcript-model.ts';
+import { runsBy, sameItems } from './line-chunks.ts';
+import type { LiveLine, LiveTranscript } from './transcript-model.ts';
 
 /** Distance from the bottom (px) within which the log counts as "following" the newest text. */
 const STICK_THRESHOLD_PX = 32;
+
+/**
+ * Utterances per rendered chunk. A partial changes one line, so only its chunk re-renders: the cost
+ * of an update stays the same after hours of recording instead of growing with every line on screen.
+ */
+export const LIVE_CHUNK_LINES = 100;
+
+interface ChunkProps {
+  lines: LiveLine[];
+  start: number;
+  end: number;
+}
+
+/**
+ * One chunk of lines, in its own box so the stylesheet can skip laying out and painting chunks that
+ * are off screen (`content-visibility: auto`). The model is immutable — a changed line is a new
+ * object — so comparing the chunk's lines by identity tells whether anything in it changed.
+ */
+class LiveChunk extends Component<ChunkProps> {
+  override shouldComponentUpdate(next: ChunkProps): boolean {
+    const p = this.props;
+    return p.start !== next.start || p.end !== next.end || !sameItems(p.lines, next.lines, p.start, p.end);
+  }
+
+  override render({ lines, start, end }: ChunkProps) {
+    const items = [];
+    for (let i = start; i < end; i++) {
+      const line = lines[i]!;
+      items.push(
+        <p
+          key={line.utterance}
+          class={line.partial ? 'line partial' : 'line'}
+          data-partial={line.partial ? '' : undefined}
+        >
+          <time class="ts">{formatClock(line.startMs)}</time>
+          <span class="text">{line.text}</span>
+        </p>,
+      );
+    }
+    return <div class="chunk">{items}</div>;
+  }
+}
 
 interface Props {
   transcript: LiveTranscript;
@@ -71,16 +115,7 @@ export function LiveLog({ transcript, recording }: Props) {
             {recording ? 'Listening…' : 'Press Start to begin. Text appears here as it is heard.'}
           </p>
         ) : (
-          transcript.lines.map((line) => (
-            <p
-              key={line.utterance}
-              class={line.partial ? 'line partial' : 'line'}
-              data-partial={line.partial ? '' : undefined}
-            >
-              <time class="ts">{formatClock(line.startMs)}</time>
-              <span class="text">{line.text}</span>
-            </p>
-          ))
+          chunks(transcript.lines)
         )}
       </div>
       {!following && transcript.lines.length > 0 && (
@@ -89,5 +124,12 @@ export function LiveLog({ transcript, recording }: Props) {
         </button>
       )}
     </div>
+  );
+}
+
+/** Chunks by utterance number, so a line stays in its chunk even if an earlier utterance is inserted. */
+function chunks(lines: LiveLine[]) {
+  return runsBy(lines, (line) => Math.floor(line.utterance / LIVE_CHUNK_LINES)).map(
+    ({ group, start, end }) => <LiveChunk key={group} lines={lines} start={start} end={end} />,
   );
 }
