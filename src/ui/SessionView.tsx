@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
-import { EXPORT_FORMATS, formatClock, type ExportFormat } from '../export/formats.ts';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/formats.ts';
 import type { SessionMeta, SessionTranscript } from '../shared/persistence-api.ts';
 import type { PersistenceClient } from '../shared/persistence-client.ts';
 import { exportSession } from './export-actions.ts';
 import { formatBytes, formatDateTime, formatDuration } from './format.ts';
+import { TRANSCRIPT_CHUNK_LINES, TranscriptList, type RevealRequest } from './TranscriptList.tsx';
 
 const SHORT_LABELS: Record<ExportFormat, string> = { txt: 'TXT', srt: 'SRT', vtt: 'WebVTT', json: 'JSON' };
 
@@ -17,11 +18,13 @@ interface Props {
 export function SessionView({ client, meta, onClose }: Props) {
   const [transcript, setTranscript] = useState<SessionTranscript | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [reveal, setReveal] = useState<RevealRequest | null>(null);
 
   useEffect(() => {
     let live = true;
     setTranscript(null);
     setError(null);
+    setReveal(null);
     client.readSession(meta.id).then(
       (t) => live && setTranscript(t),
       (e: unknown) => live && setError(`Could not open this session: ${(e as Error).message}`),
@@ -33,7 +36,14 @@ export function SessionView({ client, meta, onClose }: Props) {
 
   // The list may rename the session while it is open: its title wins over the loaded copy.
   const shown = transcript ? { ...transcript.meta, title: meta.title } : meta;
-  const uncertain = transcript?.utterances.filter((u) => u.uncertain).length ?? 0;
+  const uncertain = useMemo(
+    () => transcript?.utterances.filter((u) => u.uncertain).length ?? 0,
+    [transcript],
+  );
+  const firstUncertain = useMemo(
+    () => transcript?.utterances.findIndex((u) => u.uncertain) ?? -1,
+    [transcript],
+  );
 
   return (
     <section class="panel session-view" aria-labelledby="session-view-heading">
@@ -73,6 +83,14 @@ export function SessionView({ client, meta, onClose }: Props) {
           {uncertain} utterance{uncertain === 1 ? ' was' : 's were'} rebuilt from unfinished text after an
           unexpected shutdown and may be incomplete. {uncertain === 1 ? 'It is' : 'They are'} marked
           “uncertain”.
+          {firstUncertain >= TRANSCRIPT_CHUNK_LINES && (
+            <>
+              {' '}
+              <button type="button" class="link" onClick={() => setReveal({ line: firstUncertain })}>
+                Show the {uncertain === 1 ? 'uncertain line' : 'first uncertain line'}
+              </button>
+            </>
+          )}
         </p>
       )}
       {error && (
@@ -85,19 +103,7 @@ export function SessionView({ client, meta, onClose }: Props) {
         <p class="placeholder">This session has no text.</p>
       )}
       {transcript && transcript.utterances.length > 0 && (
-        <ol class="transcript" aria-label="Transcript">
-          {transcript.utterances.map((u) => (
-            <li
-              key={u.index}
-              class={u.uncertain ? 'line uncertain' : 'line'}
-              data-uncertain={u.uncertain ? '' : undefined}
-            >
-              <time class="ts">{formatClock(u.startMs)}</time>
-              <span class="text">{u.text}</span>
-              {u.uncertain && <span class="badge badge-uncertain">uncertain</span>}
-            </li>
-          ))}
-        </ol>
+        <TranscriptList key={meta.id} utterances={transcript.utterances} reveal={reveal} />
       )}
     </section>
   );
