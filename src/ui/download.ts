@@ -1,7 +1,10 @@
-/** Saves bytes or text as a file through a temporary object URL (no network involved). */
-export function downloadFile(fileName: string, data: string | Uint8Array, mime: string): void {
-  const part: BlobPart = typeof data === 'string' ? data : (data.slice().buffer as ArrayBuffer);
-  const url = URL.createObjectURL(new Blob([part], { type: mime }));
+/** Saves bytes, text or a ready Blob as a file through a temporary object URL (no network involved). */
+export function downloadFile(fileName: string, data: string | Uint8Array | Blob, mime: string): void {
+  const blob =
+    data instanceof Blob
+      ? data
+      : new Blob([typeof data === 'string' ? data : (data.slice().buffer as ArrayBuffer)], { type: mime });
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
