@@ -40,9 +40,9 @@ function remoteFor(
       recovery: await engine.init({ ...o, writerId: o.writerId ?? 'w' }),
     }),
     appendBatch: (r) => engine.appendBatch(r),
-    appendRecords: async (epoch, r) => {
+    appendRecords: async (batch, after, r) => {
       // Structured clone, as across the worker boundary: the engine never shares the facade's objects.
-      const result = await gate.append(epoch, structuredClone(r));
+      const result = await gate.append(batch, after, structuredClone(r));
       results.push(result);
       return result;
     },
@@ -291,16 +291,41 @@ describe('PersistenceClient facade', () => {
     expect(t.utterances.map((u) => u.text)).toEqual(Array.from({ length: 12 }, (_, i) => `final ${i + 1}`));
   });
 
+  it('a batch lost before it reached the worker also stops the batches sent after it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { remote, client } = await setup({ pump: { batchMax: 2, maxInFlight: 2 } });
+    const appendRecords = remote.appendRecords;
+    let lost = false;
+    remote.appendRecords = (batch, after, records) => {
+      if (!lost && records.some((r) => r.seq === 5)) {
+        lost = true;
+        // The worker never sees this batch, and the facade learns it only after it sent the next one.
+        return new Promise((_, reject) => setTimeout(() => reject(new Error('lost on the way')), 1));
+      }
+      return appendRecords(batch, after, records);
+    };
+    const meta = await client.startSession({ title: 'Lost batch', source: 'demo', lang: 'en' });
+    const acks = Array.from({ length: 12 }, (_, i) =>
+      client.appendPartial(meta.id, { utterance: 0, startMs: 0, text: `w${i + 1}` }),
+    );
+    await vi.advanceTimersByTimeAsync(10);
+    expect(remote.results.some((r) => r.refused)).toBe(true);
+    await vi.advanceTimersByTimeAsync(RETRY_MS);
+    expect((await Promise.all(acks)).map((a) => [a.seq, a.duplicate])).toEqual(
+      Array.from({ length: 12 }, (_, i) => [i + 1, false]),
+    );
+  });
+
   it('keeps several batches in flight and lands a long burst in order', async () => {
     const { remote, client } = await setup({ pump: { batchMax: 8, maxInFlight: 2 } });
     const meta = await client.startSession({ title: 'Burst', source: 'demo', lang: 'en' });
     let inFlight = 0;
     let maxSeen = 0;
     const appendRecords = remote.appendRecords;
-    remote.appendRecords = async (epoch, records) => {
+    remote.appendRecords = async (batch, after, records) => {
       maxSeen = Math.max(maxSeen, ++inFlight);
       try {
-        return await appendRecords(epoch, records);
+        return await appendRecords(batch, after, records);
       } finally {
         inFlight--;
       }

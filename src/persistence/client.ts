@@ -4,12 +4,12 @@
  * - Assigns per-session sequence numbers (SESSION_START = 0) and keeps every record the worker has
  *   not acknowledged yet in memory, in order (PendingQueue). Records go to the worker in batches of up
  *   to BATCH_MAX, with up to MAX_IN_FLIGHT batches in flight, so the worker stores batch k+1 while
- *   the main thread settles the acks of batch k. Every batch carries the facade's epoch; the worker
- *   (AppendGate) refuses any batch sent after one that failed, so a failed record is never overtaken.
- *   On a failure (disk full, file locked) the epoch goes up, everything not acknowledged stays
- *   queued, an 'error' event is emitted, and the pump resends it every RETRY_MS and on each new
- *   append; 'error-cleared' follows when they land. A retried record the worker already stored is
- *   acknowledged as a duplicate.
+ *   the main thread settles the acks of batch k. Every batch names the batch it follows; the worker
+ *   (AppendGate) refuses a batch whose predecessor was not stored completely, so a failed record is
+ *   never overtaken. On a failure (disk full, file locked) everything not acknowledged stays queued,
+ *   an 'error' event is emitted, and the pump resends it as a new chain every RETRY_MS and on each
+ *   new append; 'error-cleared' follows when they land. A retried record the worker already stored
+ *   is acknowledged as a duplicate.
  * - Wires `visibilitychange` and `pagehide` to the worker's flush policy with fire-and-forget
  *   messages: nothing on the main thread waits for storage. Worker events arrive as one-way
  *   messages on a MessagePort.
@@ -116,8 +116,14 @@ export class WorkerPersistenceClient implements PersistenceClient {
   private readonly localMeta = new Map<string, SessionMeta>();
   private readonly batchMax: number;
   private readonly maxInFlight: number;
-  /** Raised on every failure: batches of an older epoch still in flight are refused by the worker. */
+  /**
+   * Raised on every failure. Batches of an older epoch still in flight follow the failed one, so the
+   * worker refuses them; their answers are ignored and their records resent in the new epoch.
+   */
   private epoch = 0;
+  private nextBatchNo = 0;
+  /** The last batch sent in the current epoch (the next one follows it), null at the start of one. */
+  private chainTail: number | null = null;
   private inFlight = 0;
   private closed = false;
   private blockedBy: PersistenceErrorCode | null = null;
@@ -290,18 +296,22 @@ export class WorkerPersistenceClient implements PersistenceClient {
       const batch = this.queue.unsent(this.epoch, this.batchMax);
       if (batch.length === 0) return;
       for (const entry of batch) entry.sentIn = this.epoch;
+      const batchNo = this.nextBatchNo++;
+      const after = this.chainTail;
+      this.chainTail = batchNo;
       this.inFlight++;
-      void this.send(this.epoch, batch);
+      void this.send(this.epoch, batchNo, after, batch);
     }
   }
 
-  private async send(epoch: number, batch: QueuedRecord[]): Promise<void> {
+  private async send(epoch: number, batchNo: number, after: number | null, batch: QueuedRecord[]) {
     const records = batch.map((entry) => entry.record);
     let result: AppendRecordsResult;
     try {
-      result = await this.remote.appendRecords(epoch, records);
+      result = await this.remote.appendRecords(batchNo, after, records);
     } catch (error) {
-      // The worker marks the epoch failed when a batch throws, as when it returns an error.
+      // Thrown in the worker or lost on the way: either way this batch is not stored completely, so
+      // the worker refuses the batches that follow it.
       result = { stored: 0, duplicates: [], error: PersistenceError.from(error).info, refused: false };
     }
     this.inFlight--;
@@ -334,8 +344,9 @@ export class WorkerPersistenceClient implements PersistenceClient {
       }
       return;
     }
-    // Whatever is still in flight was sent after this batch and will be refused by the worker.
+    // Whatever is still in flight follows this batch and will be refused; resend as a new chain.
     this.epoch++;
+    this.chainTail = null;
     if (result.refused) return; // cannot happen in the current epoch; resend to be safe
     const error = result.error!;
     if (error.code === 'unknown-session') {

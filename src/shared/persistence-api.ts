@@ -240,8 +240,8 @@ export interface AppendBatchResult {
 /**
  * Result of `appendRecords`: the first `stored` records of the batch were stored (or were already
  * stored: their indexes are in `duplicates`), in order; `error` stopped the batch at record `stored`.
- * `refused`: nothing was even tried because an earlier batch of this epoch (or an older one) failed —
- * storing it would put later records ahead of the failed ones.
+ * `refused`: nothing was even tried because the batch it follows was not stored completely — storing
+ * it would put later records ahead of the failed ones.
  */
 export interface AppendRecordsResult {
   stored: number;
@@ -260,12 +260,13 @@ export interface PersistenceWorkerApi {
   appendBatch(records: WalRecord[]): Promise<AppendBatchResult>;
   /**
    * Like appendBatch, for a caller that keeps several batches in flight. Batches run strictly in the
-   * order they arrive. Once a batch of epoch `e` fails, every later batch of epoch ≤ `e` is refused
-   * without storing anything; the caller resends what was not stored under a higher epoch. So a
-   * failed record is never overtaken by a later one (the engine would take the retry of the failed,
-   * lower seq for a duplicate and drop it).
+   * order they arrive. Batch number `batch` is stored only if `after` is null (it starts a new chain)
+   * or the batch numbered `after` was stored completely; otherwise it is refused without storing
+   * anything, and the caller resends what was not stored as a new chain. So a failed record is never
+   * overtaken by a later one (the engine would take the retry of the failed, lower seq for a
+   * duplicate and drop it).
    */
-  appendRecords(epoch: number, records: WalRecord[]): Promise<AppendRecordsResult>;
+  appendRecords(batch: number, after: number | null, records: WalRecord[]): Promise<AppendRecordsResult>;
   getSession(sessionId: string): Promise<SessionMeta>;
   visibilityChanged(hidden: boolean): void;
   pageHide(): void;

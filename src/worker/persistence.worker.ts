@@ -85,7 +85,8 @@ const api: PersistenceWorkerApi = {
     return { writerId: created.writerId, recovery: report };
   },
   appendBatch: (records: WalRecord[]) => ready().appendBatch(records),
-  appendRecords: (epoch: number, records: WalRecord[]) => gate.append(epoch, records),
+  appendRecords: (batch: number, after: number | null, records: WalRecord[]) =>
+    gate.append(batch, after, records),
   getSession: (id) => ready().getSession(id),
   visibilityChanged: (hidden) => engine?.visibilityChanged(hidden),
   pageHide: () => engine?.pageHide(),
