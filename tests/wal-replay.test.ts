@@ -199,3 +199,34 @@ describe('SeqRuns', () => {
     for (let seq = -2; seq < 45; seq++) expect(runs.has(seq)).toBe(added.includes(seq));
   });
 });
+
+describe('replayWal and loadBase errors', () => {
+  it('ignores an error loading a base for an id no intact record has, and reports one for a real session', async () => {
+    const records = sampleRecords({ seed: 4, sessions: 1, utterances: 2 });
+    const id = records[0]!.sessionId;
+    const segment = segmentOf(records);
+    // A frame with a good magic and length but a wrong CRC, naming a session id that is no valid path.
+    const junk = encodeFrames([{ type: 'session-delete', sessionId: '../not-an-id', seq: 1, at: 1 }]);
+    junk[2] ^= 0xff;
+    const bytes = new Uint8Array(segment.length + junk.length);
+    bytes.set(segment);
+    bytes.set(junk, segment.length);
+    const files = [{ path: 'wal/w/1.wal', bytes }];
+    const asked: string[] = [];
+    const replay = await replayWal(files, async (sessionId) => {
+      asked.push(sessionId);
+      if (sessionId === '../not-an-id') throw new TypeError('not a valid name');
+      return null;
+    });
+    expect(asked).toEqual([id, '../not-an-id']);
+    expect(replay.sessions.map((s) => s.id)).toEqual([id]);
+    expect(replay.skipped).toEqual([
+      { file: 'wal/w/1.wal', offset: segment.length, length: junk.length, reason: 'bad-crc' },
+    ]);
+
+    const failing = replayWal(files, async () => {
+      throw new Error('session files unreadable');
+    });
+    await expect(failing).rejects.toThrow('session files unreadable');
+  });
+});

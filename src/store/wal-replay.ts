@@ -58,7 +58,8 @@ export interface WalReplay<Base extends ReplayBase> {
 /**
  * Replays `files` (segments in order, then the ring file). `loadBase` gives a session's newest
  * complete session file or null; it is called once per session id the files name (sometimes for an
- * id a damaged frame only seems to name), before the records are read.
+ * id a damaged frame only seems to name: an error there is ignored), before the records are read,
+ * and again, after them, for a session whose first call failed or that was not named then.
  */
 export async function replayWal<Base extends ReplayBase>(
   files: readonly WalFileBytes[],
@@ -68,7 +69,16 @@ export async function replayWal<Base extends ReplayBase>(
   for (const file of files) {
     for (const id of sessionIdHints(file.bytes)) if (!bases.has(id)) bases.set(id, null);
   }
-  for (const id of bases.keys()) bases.set(id, await loadBase(id));
+  for (const id of [...bases.keys()]) {
+    try {
+      bases.set(id, await loadBase(id));
+    } catch {
+      // A damaged frame can seem to name any id, even one that is no valid path. If the id is real,
+      // its records are gathered as for an id the hints missed, and loadBase is asked again (and
+      // its error is the caller's) when they are folded.
+      bases.delete(id);
+    }
+  }
 
   const scan = new WriterScan<Base>(bases);
   for (const file of files) {
