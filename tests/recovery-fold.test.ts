@@ -409,6 +409,31 @@ describe('recovery fold', () => {
     expect(texts(result.sessions.get('a')!.finals)).toEqual(['A0']);
   });
 
+  it('keeps the latest partial per utterance across runs, switches between utterances and finals', () => {
+    // The fold remembers where the last kept partial went; switching utterances, a final of that
+    // utterance and stale partials after it must not change what is kept.
+    const w = writer('a');
+    const records = [
+      w.start(),
+      w.partial(0, 'zero a'),
+      w.partial(0, 'zero a b'),
+      w.partial(1, 'one a'),
+      w.partial(0, 'zero a b c'),
+      w.partial(1, 'one a b'),
+      w.final(1, 'One.'),
+      w.partial(1, 'one stale'),
+      w.partial(2, 'two a'),
+      w.partial(0, 'zero a b c d'),
+    ];
+    const folded = foldRecords(records).sessions.get('a')!;
+    expect(texts(folded.finals)).toEqual(['One.']);
+    expect(texts(folded.pending)).toEqual(['zero a b c d', 'two a']);
+    // Continuing from that result as a base: a partial of an open utterance replaces its text.
+    const more = foldRecords([w.partial(2, 'two a b'), w.final(0, 'Zero.')], [folded]).sessions.get('a')!;
+    expect(texts(more.finals)).toEqual(['Zero.', 'One.']);
+    expect(texts(more.pending)).toEqual(['two a b']);
+  });
+
   it('is incremental: result() is a snapshot, and applying segment after segment equals one pass', () => {
     const w = writer('a');
     const seg1 = [w.start(), w.partial(0, 'x')];

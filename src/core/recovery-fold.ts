@@ -107,7 +107,13 @@ interface SessionState {
   duplicates: number;
   missingStart: boolean;
   finals: Map<number, FoldedUtterance>;
-  open: Map<number, OpenPartial>;
+  /** Open utterances: a slot each, holding its latest partial. */
+  open: Map<number, { partial: OpenPartial }>;
+  /**
+   * The slot the last kept partial went to, while its utterance has no final: partials of one
+   * utterance come in runs, and the next one just replaces it there (no Map lookups).
+   */
+  lastOpen: { partial: OpenPartial } | null;
 }
 
 function stateFromBase(base: FoldedSession): SessionState {
@@ -126,15 +132,13 @@ function stateFromBase(base: FoldedSession): SessionState {
     missingStart: base.missingStart === true,
     finals: new Map(),
     open: new Map(),
+    lastOpen: null,
   };
   for (const u of base.finals) state.finals.set(u.index, { ...u, uncertain: false });
   for (const u of base.pending) {
     if (state.finals.has(u.index)) continue;
     state.open.set(u.index, {
-      utterance: u.index,
-      text: u.text,
-      startMs: u.startMs,
-      at: base.startedAt + u.endMs,
+      partial: { utterance: u.index, text: u.text, startMs: u.startMs, at: base.startedAt + u.endMs },
     });
   }
   return state;
@@ -156,7 +160,7 @@ const byIndex = (a: { index: number }, b: { index: number }) => a.index - b.inde
 function snapshot(state: SessionState): FoldedSession {
   const finals = [...state.finals.values()].map((u) => ({ ...u })).sort(byIndex);
   const pending: FoldedUtterance[] = [...state.open.values()]
-    .map((p) => ({
+    .map(({ partial: p }) => ({
       index: p.utterance,
       text: p.text,
       startMs: p.startMs,
@@ -233,6 +237,7 @@ export class RecoveryFold {
         missingStart: record.type !== 'session-start',
         finals: new Map(),
         open: new Map(),
+        lastOpen: null,
       };
       this.sessions.set(id, state);
       this.lastState = state;
@@ -257,12 +262,23 @@ export class RecoveryFold {
           state.missingStart = false;
         }
         break;
-      case 'partial':
-        if (!state.finals.has(record.utterance)) state.open.set(record.utterance, record);
+      case 'partial': {
+        const last = state.lastOpen;
+        if (last !== null && last.partial.utterance === record.utterance) last.partial = record;
+        else if (!state.finals.has(record.utterance)) {
+          let slot = state.open.get(record.utterance);
+          if (slot === undefined) state.open.set(record.utterance, (slot = { partial: record }));
+          else slot.partial = record;
+          state.lastOpen = slot;
+        }
         break;
+      }
       case 'final':
         state.finals.set(record.utterance, finalOf(record));
         state.open.delete(record.utterance);
+        if (state.lastOpen !== null && state.lastOpen.partial.utterance === record.utterance) {
+          state.lastOpen = null;
+        }
         break;
       case 'session-stop':
         state.stoppedAt = record.at;
