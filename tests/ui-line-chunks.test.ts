@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './helpers/sample-records.ts';
 import {
   chunkOf,
   chunkRanges,
@@ -97,6 +98,29 @@ describe('runsBy', () => {
       { group: 1, start: 3, end: 4 },
       { group: 2, start: 4, end: 6 },
     ]);
+  });
+
+  it('finds the same runs as a linear scan, also inside a sub-range', () => {
+    const random = mulberry32(42);
+    for (let round = 0; round < 200; round++) {
+      const items: number[] = [];
+      let value = Math.floor(random() * 50);
+      const length = Math.floor(random() * 400);
+      for (let i = 0; i < length; i++) {
+        value += random() < 0.3 ? Math.floor(random() * 120) : 0;
+        items.push(value);
+      }
+      const from = Math.floor(random() * (length + 1));
+      const to = from + Math.floor(random() * (length - from + 1));
+      const linear: Array<{ group: number; start: number; end: number }> = [];
+      for (let i = from; i < to; i++) {
+        const group = groupOf(items[i]!);
+        const last = linear[linear.length - 1];
+        if (last && last.group === group) last.end = i + 1;
+        else linear.push({ group, start: i, end: i + 1 });
+      }
+      expect(runsBy(items, groupOf, from, to)).toEqual(linear);
+    }
   });
 
   it('keeps later groups whole when a line is inserted before them', () => {

@@ -8,10 +8,15 @@ import type { LiveLine, LiveTranscript } from './transcript-model.ts';
 const STICK_THRESHOLD_PX = 32;
 
 /**
- * Utterances per rendered chunk. A partial changes one line, so only its chunk re-renders: the cost
- * of an update stays the same after hours of recording instead of growing with every line on screen.
+ * Utterances per rendered chunk, and per block of chunks. A partial changes one line, so only its
+ * block and, inside it, its chunk re-render: after hours of recording an update still diffs a few
+ * dozen components and lays out a few dozen boxes, not one per line.
  */
 export const LIVE_CHUNK_LINES = 100;
+export const LIVE_BLOCK_LINES = 1_000;
+
+const chunkOfLine = (line: LiveLine) => Math.floor(line.utterance / LIVE_CHUNK_LINES);
+const blockOfLine = (line: LiveLine) => Math.floor(line.utterance / LIVE_BLOCK_LINES);
 
 interface ChunkProps {
   lines: LiveLine[];
@@ -26,8 +31,7 @@ interface ChunkProps {
  */
 class LiveChunk extends Component<ChunkProps> {
   override shouldComponentUpdate(next: ChunkProps): boolean {
-    const p = this.props;
-    return p.start !== next.start || p.end !== next.end || !sameItems(p.lines, next.lines, p.start, p.end);
+    return linesChanged(this.props, next);
   }
 
   override render({ lines, start, end }: ChunkProps) {
@@ -47,6 +51,27 @@ class LiveChunk extends Component<ChunkProps> {
     }
     return <div class="chunk">{items}</div>;
   }
+}
+
+/** Ten chunks in one box: a second level, so the chunks of past hours cost one box per block. */
+class LiveBlock extends Component<ChunkProps> {
+  override shouldComponentUpdate(next: ChunkProps): boolean {
+    return linesChanged(this.props, next);
+  }
+
+  override render({ lines, start, end }: ChunkProps) {
+    return (
+      <div class="block">
+        {runsBy(lines, chunkOfLine, start, end).map((run) => (
+          <LiveChunk key={run.group} lines={lines} start={run.start} end={run.end} />
+        ))}
+      </div>
+    );
+  }
+}
+
+function linesChanged(p: ChunkProps, next: ChunkProps): boolean {
+  return p.start !== next.start || p.end !== next.end || !sameItems(p.lines, next.lines, p.start, p.end);
 }
 
 interface Props {
@@ -127,9 +152,9 @@ export function LiveLog({ transcript, recording }: Props) {
   );
 }
 
-/** Chunks by utterance number, so a line stays in its chunk even if an earlier utterance is inserted. */
+/** Blocks by utterance number: a line stays in its block and chunk even if an earlier utterance is inserted. */
 function chunks(lines: LiveLine[]) {
-  return runsBy(lines, (line) => Math.floor(line.utterance / LIVE_CHUNK_LINES)).map(
-    ({ group, start, end }) => <LiveChunk key={group} lines={lines} start={start} end={end} />,
-  );
+  return runsBy(lines, blockOfLine).map(({ group, start, end }) => (
+    <LiveBlock key={group} lines={lines} start={start} end={end} />
+  ));
 }

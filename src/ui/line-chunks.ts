@@ -21,20 +21,31 @@ export function chunkRanges(total: number, size: number): LineRange[] {
 
 /**
  * Consecutive runs of items that share a group number, e.g. live lines grouped by
- * `floor(utterance / 100)`. Unlike fixed positions, a group keeps its lines when a line is inserted
- * before it, so no line moves from one rendered chunk to another (a live region would announce a
- * moved line again). Items must be ordered by group.
+ * `floor(utterance / 100)`, within [from, to). Unlike fixed positions, a group keeps its lines when a
+ * line is inserted before it, so no line moves from one rendered chunk to another (a live region
+ * would announce a moved line again). Items must be ordered by group (non-decreasing): each run's end
+ * is found by binary search, so this costs O(runs × log n) per render, not O(n).
  */
 export function runsBy<T>(
   items: readonly T[],
   groupOf: (item: T) => number,
+  from = 0,
+  to = items.length,
 ): Array<LineRange & { group: number }> {
   const runs: Array<LineRange & { group: number }> = [];
-  for (let i = 0; i < items.length; i++) {
-    const group = groupOf(items[i]!);
-    const last = runs.at(-1);
-    if (last && last.group === group) last.end = i + 1;
-    else runs.push({ group, start: i, end: i + 1 });
+  let start = from;
+  while (start < to) {
+    const group = groupOf(items[start]!);
+    // First index in (start, to) whose group is past `group`.
+    let low = start + 1;
+    let high = to;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (groupOf(items[mid]!) > group) high = mid;
+      else low = mid + 1;
+    }
+    runs.push({ group, start, end: low });
+    start = low;
   }
   return runs;
 }
