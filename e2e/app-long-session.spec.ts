@@ -94,6 +94,28 @@ test('exports of a long session have the same bytes as the formats build them', 
   }
 });
 
+test.describe('without the export worker', () => {
+  // Service workers would answer the worker script from the precache, around the route below.
+  test.use({ serviceWorkers: 'block' });
+  test('exports are formatted in the page instead, with the same bytes', async ({ page }) => {
+    let blocked = 0;
+    await page.route(/export-format\.worker/, (route) => {
+      blocked++;
+      return route.abort();
+    });
+    await openApp(page);
+    const file = longSessionExport(300);
+    await importAndOpen(page, file);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download SRT' }).click(),
+    ]);
+    expect(blocked).toBeGreaterThan(0); // the worker was asked for, and could not start
+    expect(await readDownload(download)).toBe(formatSession(file, 'srt'));
+    await expect(page.getByText(/Export failed/)).toHaveCount(0);
+  });
+});
+
 test('a long recording: the live log touches only the changing line; after a crash the uncertain last line is one click away', async ({
   baseURL,
 }) => {

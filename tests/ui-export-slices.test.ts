@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatSession, type ExportFormat } from '../src/export/formats.ts';
 import type { ExportFile } from '../src/shared/persistence-client.ts';
+import { formatToBlob } from '../src/ui/export-in-worker.ts';
 import { ExportAssembler, exportJobMessages, type ExportJobMessage } from '../src/ui/export-slices.ts';
 
 function sessionFile(counts: number[]): ExportFile {
@@ -73,5 +74,17 @@ describe('export slices', () => {
       /no session 4/,
     );
     expect(() => [...exportJobMessages(sessionFile([1]), 'txt', 'x', 0)]).toThrow(RangeError);
+  });
+});
+
+describe('formatToBlob without a Worker (the fallback)', () => {
+  it('formats in place with the same bytes', async () => {
+    expect(typeof Worker).toBe('undefined'); // Node: the path taken where no worker can start
+    const file = sessionFile([50]);
+    for (const format of ['txt', 'srt', 'vtt', 'json'] as ExportFormat[]) {
+      const blob = await formatToBlob(file, format, 'text/plain');
+      expect(blob.type).toBe('text/plain');
+      expect(await blob.text()).toBe(formatSession(file, format));
+    }
   });
 });
