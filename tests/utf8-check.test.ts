@@ -4,7 +4,7 @@
  * decode, and one that does not must be rejected as the eager reader rejects it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PayloadError, decodeUtf8Strict, isUtf8 } from '../src/core/bytes.ts';
+import { isUtf8 } from '../src/core/bytes.ts';
 import { mulberry32 } from './helpers/sample-records.ts';
 
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -80,29 +80,5 @@ describe('isUtf8', () => {
       }
       sameVerdict(bytes);
     }
-  });
-});
-
-describe('decodeUtf8Strict', () => {
-  it('gives what the decoder gives for ASCII and other text of every length around the fast path', () => {
-    const rand = mulberry32(5);
-    const alphabet = ['a', 'Z', ' ', '~', '\u0000', '\u007f', 'é', '日', '😀'];
-    for (const asciiOnly of [true, false]) {
-      for (let length = 0; length <= 530; length += length < 20 ? 1 : 17) {
-        let text = '';
-        for (let i = 0; i < length; i++)
-          text += alphabet[Math.floor(rand() * (asciiOnly ? 6 : alphabet.length))];
-        const bytes = new TextEncoder().encode(text);
-        expect(decodeUtf8Strict(bytes)).toBe(text);
-      }
-    }
-    // A view into a larger buffer decodes only its own bytes.
-    const big = new TextEncoder().encode('xxhello worldyy');
-    expect(decodeUtf8Strict(big.subarray(2, 13))).toBe('hello world');
-  });
-
-  it('still rejects invalid UTF-8 as a PayloadError', () => {
-    expect(() => decodeUtf8Strict(Uint8Array.of(0x61, 0xc0, 0x80))).toThrow(PayloadError);
-    expect(() => decodeUtf8Strict(Uint8Array.of(0xff))).toThrow(PayloadError);
   });
 });

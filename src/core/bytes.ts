@@ -120,20 +120,8 @@ export class ByteWriter {
 /** Fatal: invalid UTF-8 is a damaged payload, never silently replaced with U+FFFD. */
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Up to this many bytes, ASCII text is turned into a string without the decoder (see below). */
-const MAX_ASCII_FAST_BYTES = 512;
-
 /** Decodes UTF-8 bytes; invalid UTF-8 raises PayloadError (never replaced with U+FFFD). */
 export function decodeUtf8Strict(bytes: Uint8Array): string {
-  // Short ASCII text (most finals and ids) is its own UTF-16: String.fromCharCode gives the same
-  // string as the decoder. A TextDecoder call per record was the largest single cost of replaying a
-  // segment in Chromium's worker (tens of ms for ~13,000 finals); this is a fraction of that.
-  const length = bytes.length;
-  if (length <= MAX_ASCII_FAST_BYTES) {
-    let i = 0;
-    while (i < length && bytes[i] < 0x80) i++;
-    if (i === length) return String.fromCharCode.apply(null, bytes as unknown as number[]);
-  }
   try {
     return utf8Decoder.decode(bytes);
   } catch {
