@@ -4,7 +4,7 @@
  * and a crash — also one that tears an append — loses nothing acknowledged.
  */
 import { describe, expect, it } from 'vitest';
-import type { WalRecord } from '../src/core/records.ts';
+import type { FinalRecord, WalRecord } from '../src/core/records.ts';
 import { encodeFrames } from '../src/core/framing.ts';
 import type { VaultEngine } from '../src/store/engine.ts';
 import { Origin, SessionScript } from './store-harness.ts';
@@ -83,7 +83,7 @@ describe('checkpoints of a long session', () => {
       const [path] = [...origin.files.files.keys()].filter((p) => p.startsWith('sessions/s/'));
       if (tearAppend) {
         // Half of a chunk landed after the last checkpoint: frames that end nowhere in a CHECKPOINT.
-        const extra = script.final(999, 'torn chunk text');
+        const extra = script.final(999, 'torn chunk text') as FinalRecord;
         const torn = encodeFrames([extra, { ...extra, seq: extra.seq + 1, utterance: 1000 }]);
         const file = origin.files.files.get(path!)!;
         file.write(file.size(), torn.subarray(0, torn.length - 7));
