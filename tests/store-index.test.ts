@@ -65,10 +65,16 @@ describe('VaultEngine: index, search, reconcile, import/export, ring file', () =
       s.start('Export me'),
       ...s.utterance(0, ['one', 'two']),
       s.final(1, 'émoji 🎙️ ok'),
+      s.partial(2, 'cut off mid'),
       s.stop(),
     ]);
     const file = await engine.exportSessions('all');
-    expect(file.sessions[0]!.utterances.map((u) => u.text)).toEqual(['one two', 'émoji 🎙️ ok']);
+    // The trailing partial stays marked uncertain through export and import (full fidelity).
+    expect(file.sessions[0]!.utterances.map((u) => [u.text, u.uncertain ?? false])).toEqual([
+      ['one two', false],
+      ['émoji 🎙️ ok', false],
+      ['cut off mid', true],
+    ]);
     const other = new Origin();
     const { engine: target } = await other.engine('w9');
     expect(await target.importSessions(file)).toEqual({ imported: 1, skipped: 0 });

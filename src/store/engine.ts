@@ -1259,7 +1259,11 @@ export class VaultEngine {
   }
 }
 
-/** The canonical records of an exported session: SESSION_START, its finals, SESSION_STOP 'imported'. */
+/**
+ * The canonical records of an exported session: SESSION_START, a FINAL per utterance — a PARTIAL
+ * for one marked `uncertain` (rebuilt from unfinished text after a crash), so the mark survives the
+ * round trip: the fold keeps it pending, with endMs = at − startedAt — and SESSION_STOP 'imported'.
+ */
 function importedRecords(s: ExportFile['sessions'][number]): WalRecord[] {
   const records: WalRecord[] = [
     {
@@ -1274,6 +1278,18 @@ function importedRecords(s: ExportFile['sessions'][number]): WalRecord[] {
   ];
   let seq = 1;
   for (const u of s.utterances) {
+    if (u.uncertain) {
+      records.push({
+        type: 'partial',
+        sessionId: s.id,
+        seq: seq++,
+        at: s.startedAt + u.endMs,
+        utterance: u.index,
+        startMs: u.startMs,
+        text: u.text,
+      });
+      continue;
+    }
     records.push({
       type: 'final',
       sessionId: s.id,
