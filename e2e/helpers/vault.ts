@@ -159,6 +159,11 @@ export async function readSessionInUi(page: Page, titlePart: string): Promise<Sh
     .click();
   const transcript = page.getByRole('list', { name: 'Transcript' });
   await expect(transcript.or(page.getByText('This session has no text.'))).toBeVisible();
+  // A long transcript opens at its first lines: show the rest, a chunk per click, before reading.
+  const view = page.locator('.session-view');
+  const more = view.getByRole('button', { name: /^Show [\d,]+ more lines/ });
+  while (await more.isVisible()) await more.click();
+  await expect(view.getByRole('button', { name: /^Show [\d,]+ earlier lines/ })).toHaveCount(0);
   const out: ShownUtterance[] = await transcript.locator('li').evaluateAll((lis) =>
     lis.map((li) => ({
       text: li.querySelector('.text')?.textContent ?? '',
