@@ -9,8 +9,8 @@
  * completely; otherwise it is refused without touching storage. Batches run one after another in
  * arrival order (their own chain: the check for batch k+1 must happen after batch k finished, not
  * when k+1 arrived). After a failure the facade resends what was not acknowledged as a new chain
- * (`after: null`), which it only starts once every batch of the old chain has been answered.
- * Pure: no worker globals.
+ * (`after: null`); it sends that chain after every batch of the old one, so those arrive first and
+ * are refused first. Pure: no worker globals.
  */
 import type { WalRecord } from '../core/records.ts';
 import type { AppendBatchResult, AppendRecordsResult } from '../shared/persistence-api.ts';
