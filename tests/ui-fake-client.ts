@@ -97,6 +97,9 @@ export class FakeClient implements PersistenceClient {
   async readSession(sessionId: string): Promise<SessionTranscript> {
     return { meta: this.sessions.get(sessionId)!, utterances: [] };
   }
+  async getSession(sessionId: string): Promise<SessionMeta> {
+    return { ...this.sessions.get(sessionId)! };
+  }
   async renameSession(sessionId: string, title: string): Promise<SessionMeta> {
     const meta = this.sessions.get(sessionId)!;
     meta.title = title;

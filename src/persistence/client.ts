@@ -398,6 +398,9 @@ export class WorkerPersistenceClient implements PersistenceClient {
   readSession(sessionId: string): Promise<SessionTranscript> {
     return this.call(() => this.remote.readSession(sessionId));
   }
+  getSession(sessionId: string): Promise<SessionMeta> {
+    return this.call(() => this.remote.getSession(sessionId));
+  }
   renameSession(sessionId: string, title: string): Promise<SessionMeta> {
     const local = this.localMeta.get(sessionId);
     if (local) local.title = title;

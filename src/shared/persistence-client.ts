@@ -86,6 +86,8 @@ export interface PersistenceClient {
 
   listSessions(query: ListQuery): Promise<ListPage>;
   readSession(sessionId: string): Promise<SessionTranscript>;
+  /** A session's index row (no transcript text), also of one recording in this tab. */
+  getSession(sessionId: string): Promise<SessionMeta>;
   renameSession(sessionId: string, title: string): Promise<SessionMeta>;
   deleteSession(sessionId: string): Promise<void>;
 

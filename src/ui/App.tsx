@@ -31,10 +31,12 @@ export function App({ client, update, onDismissUpdate }: Props) {
   // No beforeunload prompt while recording: every acknowledged record is already on disk, and a
   // beforeunload handler would also keep the page out of the back/forward cache.
 
+  // The row is enough: SessionView reads the transcript itself (reading it here too doubled the
+  // cost of opening an 8-hour session from the recovery banner).
   const openById = async (sessionId: string) => {
-    const transcript = await client.readSession(sessionId);
+    const meta = await client.getSession(sessionId);
     setView('record');
-    setOpened(transcript.meta);
+    setOpened(meta);
   };
 
   const recording = state.phase !== 'idle';
