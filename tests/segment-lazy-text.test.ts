@@ -4,32 +4,16 @@
  * on every truncation, on bit flips and on garbage, and the same recovery fold result.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryByteFile } from '../src/core/byte-file.ts';
 import {
   encodeRawFrame,
   readSegment,
   readSegmentLazyText,
   type SegmentReadResult,
 } from '../src/core/framing.ts';
-import type { WalRecord } from '../src/core/records.ts';
 import { foldRecords } from '../src/core/recovery-fold.ts';
-import { SegmentWriter } from '../src/core/segment-writer.ts';
 import { mulberry32, sampleRecords } from './helpers/sample-records.ts';
+import { plain, writeSegment } from './helpers/segments.ts';
 import { segmentReadViolation } from './helpers/segment-invariants.ts';
-
-function writeSegment(records: WalRecord[]): Uint8Array {
-  const file = new MemoryByteFile(new Uint8Array(0));
-  const writer = new SegmentWriter(file, 0);
-  for (const record of records) writer.append(record);
-  return file.bytes();
-}
-
-/** A plain copy of a record: the lazy text read through its accessor, like any other field. */
-function plain(record: WalRecord): WalRecord {
-  if (record.type !== 'partial') return record;
-  const { sessionId, seq, at, utterance, startMs, text } = record;
-  return { type: 'partial', sessionId, seq, at, utterance, startMs, text };
-}
 
 function plainResult(result: SegmentReadResult) {
   return { ...result, records: result.records.map((r) => ({ ...r, record: plain(r.record) })) };

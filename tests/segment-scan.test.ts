@@ -6,7 +6,6 @@
  * undamaged segment and never throw.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryByteFile } from '../src/core/byte-file.ts';
 import {
   encodeFrames,
   readSegment,
@@ -17,22 +16,8 @@ import {
 } from '../src/core/framing.ts';
 import type { WalRecord } from '../src/core/records.ts';
 import { RecoveryFold, foldRecords } from '../src/core/recovery-fold.ts';
-import { SegmentWriter } from '../src/core/segment-writer.ts';
 import { mulberry32, sampleRecords } from './helpers/sample-records.ts';
-
-function writeSegment(records: WalRecord[]): Uint8Array {
-  const file = new MemoryByteFile(new Uint8Array(0));
-  const writer = new SegmentWriter(file, 0);
-  for (const record of records) writer.append(record);
-  return file.bytes();
-}
-
-/** A plain copy of a record: a lazy text read through its accessor, like any other field. */
-function plain(record: WalRecord): WalRecord {
-  if (record.type !== 'partial') return record;
-  const { sessionId, seq, at, utterance, startMs, text } = record;
-  return { type: 'partial', sessionId, seq, at, utterance, startMs, text };
-}
+import { plain, writeSegment } from './helpers/segments.ts';
 
 /** One of several kinds of damage, chosen and placed by `rand`. */
 function damage(bytes: Uint8Array, rand: () => number): Uint8Array {
