@@ -72,6 +72,8 @@ export async function startDemo(page: Page, options: DemoOptions = {}): Promise<
       mimeType: options.file.name.endsWith('.json') ? 'application/json' : 'text/plain',
       buffer: Buffer.from(options.file.text, 'utf8'),
     });
+    // The file is read asynchronously: a Start before that would replay the bundled sample instead.
+    await expect(page.getByText(`Replays “${options.file.name}”`)).toBeVisible();
   }
   await page.getByLabel('Speed').selectOption(options.speed ?? '20×');
   await page.getByRole('button', { name: 'Start' }).click();

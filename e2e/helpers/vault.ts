@@ -122,6 +122,9 @@ export async function writeReplayFile(dir: string, name: string, lines: string[]
 export async function startDemo(page: Page, replayPath: string, speed = '20'): Promise<void> {
   await page.getByRole('combobox', { name: 'Source' }).selectOption({ label: 'Demo' });
   await page.getByLabel('Replay file').setInputFiles(replayPath);
+  // The file is read asynchronously: a Start before that would replay the bundled sample instead.
+  const name = replayPath.split(/[\\/]/).pop()!;
+  await expect(page.getByText(`Replays “${name}”`)).toBeVisible();
   await page.getByRole('combobox', { name: 'Speed' }).selectOption(speed);
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeEnabled();
