@@ -39,7 +39,6 @@ function remoteFor(
       writerId: o.writerId ?? 'w',
       recovery: await engine.init({ ...o, writerId: o.writerId ?? 'w' }),
     }),
-    appendBatch: (r) => engine.appendBatch(r),
     appendRecords: async (batch, after, r) => {
       // Structured clone, as across the worker boundary: the engine never shares the facade's objects.
       const result = await gate.append(batch, after, structuredClone(r));

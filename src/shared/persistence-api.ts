@@ -256,10 +256,9 @@ export interface AppendRecordsResult {
  */
 export interface PersistenceWorkerApi {
   init(options: WorkerInitOptions): Promise<WorkerInitResult>;
-  /** Stores the records in order (each one write() before its ack); stops at the first error. */
-  appendBatch(records: WalRecord[]): Promise<AppendBatchResult>;
   /**
-   * Like appendBatch, for a caller that keeps several batches in flight. Batches run strictly in the
+   * Stores the records in order (each one write() before its ack) and stops at the first error; the
+   * only way in for records, so the ordering rule below always holds. Batches run strictly in the
    * order they arrive. Batch number `batch` is stored only if `after` is null (it starts a new chain)
    * or the batch numbered `after` was stored completely; otherwise it is refused without storing
    * anything, and the caller resends what was not stored as a new chain. So a failed record is never

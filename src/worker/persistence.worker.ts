@@ -84,7 +84,6 @@ const api: PersistenceWorkerApi = {
     engine = created;
     return { writerId: created.writerId, recovery: report };
   },
-  appendBatch: (records: WalRecord[]) => ready().appendBatch(records),
   appendRecords: (batch: number, after: number | null, records: WalRecord[]) =>
     gate.append(batch, after, records),
   getSession: (id) => ready().getSession(id),
