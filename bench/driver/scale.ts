@@ -124,11 +124,17 @@ export async function runScale(
     const lastMem = long.memory.at(-1)?.sample;
     const firstMem = long.memory[1]?.sample ?? long.memory[0]?.sample;
     // Bounded: from the first sample taken while recording to the end (6× as many records), the
-    // worker grows by less than half — a worker holding the session would grow ~6×.
-    const memoryBounded = firstMem && lastMem ? lastMem.workerBytes <= 1.5 * firstMem.workerBytes : null;
+    // worker grows by less than half — a worker holding the session would grow ~6× — or by less than
+    // 2 MiB: what the ring buffer (1 MiB of entries) and the session tail may still add when the first
+    // sample comes before they fill (a short --quick session).
+    const memoryBounded =
+      firstMem && lastMem
+        ? lastMem.workerBytes <= Math.max(1.5 * firstMem.workerBytes, firstMem.workerBytes + 2 * 1024 * 1024)
+        : null;
     goals.push({
       goal: `Scale: ${fmt.int(long.partials)}-partial session records, recovers and exports without stalls`,
-      target: '0 long tasks; worker memory bounded (end ≤ 1.5× the first sample while recording)',
+      target:
+        '0 long tasks; worker memory bounded (end ≤ 1.5× the first sample while recording, or ≤ 2 MiB above it)',
       measured: `${long.longTasks + longRecovery.longTasks} long tasks (longest ${fmt.ms(Math.max(long.longTaskMaxMs, longRecovery.longTaskMaxMs))} ms); worker memory ${mb(firstMem, 'workerBytes')} → ${mb(lastMem, 'workerBytes')}`,
       status: long.longTasks + longRecovery.longTasks === 0 && memoryBounded !== false ? 'met' : 'missed',
     });
