@@ -19,6 +19,7 @@ import type {
   PersistenceEvent,
   PersistenceWorkerApi,
 } from '../src/shared/persistence-api.ts';
+import { packExportFile, packTranscript } from '../src/shared/utterance-wire.ts';
 import { VaultEngine } from '../src/store/engine.ts';
 import { AppendGate } from '../src/worker/append-gate.ts';
 import { Origin } from './store-harness.ts';
@@ -50,10 +51,10 @@ function remoteFor(
     visibilityChanged: async (h) => engine.visibilityChanged(h),
     pageHide: async () => engine.pageHide(),
     listSessions: (q) => engine.listSessions(q),
-    readSession: (id) => engine.readSession(id),
+    readSession: async (id) => packTranscript(await engine.readSession(id)),
     renameSession: (id, t) => engine.renameSession(id, t),
     deleteSession: (id) => engine.deleteSession(id),
-    exportSessions: (ids) => engine.exportSessions(ids),
+    exportSessions: async (ids) => packExportFile(await engine.exportSessions(ids)),
     importSessions: (f) => engine.importSessions(f),
     diagnostics: () => engine.diagnostics(),
     storageStats: (p) => engine.storageStats(p),

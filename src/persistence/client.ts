@@ -20,6 +20,7 @@
 import * as Comlink from 'comlink';
 import type { WalRecord } from '../core/records.ts';
 import { parseExportFile } from '../export/import-validate.ts';
+import { unpackExportFile, unpackTranscript } from '../shared/utterance-wire.ts';
 import { PendingQueue, type QueuedRecord } from './pending-queue.ts';
 import {
   PersistenceError,
@@ -395,8 +396,8 @@ export class WorkerPersistenceClient implements PersistenceClient {
   listSessions(query: ListQuery): Promise<ListPage> {
     return this.call(() => this.remote.listSessions(query));
   }
-  readSession(sessionId: string): Promise<SessionTranscript> {
-    return this.call(() => this.remote.readSession(sessionId));
+  async readSession(sessionId: string): Promise<SessionTranscript> {
+    return unpackTranscript(await this.call(() => this.remote.readSession(sessionId)));
   }
   getSession(sessionId: string): Promise<SessionMeta> {
     return this.call(() => this.remote.getSession(sessionId));
@@ -413,8 +414,8 @@ export class WorkerPersistenceClient implements PersistenceClient {
     this.nextSeq.delete(sessionId);
     this.localMeta.delete(sessionId);
   }
-  exportSessions(sessionIds: string[] | 'all'): Promise<ExportFile> {
-    return this.call(() => this.remote.exportSessions(sessionIds));
+  async exportSessions(sessionIds: string[] | 'all'): Promise<ExportFile> {
+    return unpackExportFile(await this.call(() => this.remote.exportSessions(sessionIds)));
   }
   async importSessions(file: unknown): Promise<ImportResult> {
     const parsed = parseExportFile(file);

@@ -4,6 +4,7 @@
  */
 import type { WalRecord } from '../core/records.ts';
 import type { DiagnosticFile, ExportFile, ImportResult } from './persistence-client.ts';
+import type { PackedExportFile, PackedTranscript } from './utterance-wire.ts';
 
 export type SessionStatus = 'recording' | 'stopped' | 'interrupted' | 'recovered' | 'imported';
 
@@ -270,10 +271,11 @@ export interface PersistenceWorkerApi {
   visibilityChanged(hidden: boolean): void;
   pageHide(): void;
   listSessions(query: ListQuery): Promise<ListPage>;
-  readSession(sessionId: string): Promise<SessionTranscript>;
+  /** Utterances packed (src/shared/utterance-wire.ts): cheap to receive on the main thread. */
+  readSession(sessionId: string): Promise<PackedTranscript>;
   renameSession(sessionId: string, title: string): Promise<SessionMeta>;
   deleteSession(sessionId: string): Promise<void>;
-  exportSessions(sessionIds: string[] | 'all'): Promise<ExportFile>;
+  exportSessions(sessionIds: string[] | 'all'): Promise<PackedExportFile>;
   /** Takes an already validated export (parseExportFile). */
   importSessions(file: ExportFile): Promise<ImportResult>;
   diagnostics(): Promise<DiagnosticFile[]>;

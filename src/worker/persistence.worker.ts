@@ -12,6 +12,7 @@ import {
   type WorkerInitOptions,
 } from '../shared/persistence-api.ts';
 import type { ExportFile } from '../shared/persistence-client.ts';
+import { packedBuffers, packExportFile, packTranscript } from '../shared/utterance-wire.ts';
 import { VaultEngine } from '../store/engine.ts';
 import { AppendGate } from './append-gate.ts';
 import { EventRelay } from './event-relay.ts';
@@ -90,10 +91,20 @@ const api: PersistenceWorkerApi = {
   visibilityChanged: (hidden) => engine?.visibilityChanged(hidden),
   pageHide: () => engine?.pageHide(),
   listSessions: (query) => ready().listSessions(query),
-  readSession: (id) => ready().readSession(id),
+  // Transferred, not copied: see utterance-wire.ts.
+  readSession: async (id) => {
+    const packed = packTranscript(await ready().readSession(id));
+    return Comlink.transfer(packed, packedBuffers(packed.utterances));
+  },
   renameSession: (id, title) => ready().renameSession(id, title),
   deleteSession: (id) => ready().deleteSession(id),
-  exportSessions: (ids) => ready().exportSessions(ids),
+  exportSessions: async (ids) => {
+    const packed = packExportFile(await ready().exportSessions(ids));
+    return Comlink.transfer(
+      packed,
+      packed.sessions.flatMap((s) => packedBuffers(s.utterances)),
+    );
+  },
   importSessions: (file: ExportFile) => ready().importSessions(file),
   diagnostics: () => ready().diagnostics(),
   storageStats: (pending) => ready().storageStats(pending),
