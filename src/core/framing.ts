@@ -253,8 +253,9 @@ function findNextFrame(bytes: Uint8Array, view: DataView, from: number): number 
   return -1;
 }
 
-function isAllZero(bytes: Uint8Array, start: number): boolean {
-  for (let i = start; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+/** True when bytes[start, end) are all zero (space preallocated or never written). */
+export function isAllZero(bytes: Uint8Array, start: number, end = bytes.length): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] !== 0) return false;
   return true;
 }
 

@@ -19,8 +19,6 @@ import { shredFile } from './shred.ts';
 import type { FileStore, MetaStore } from './types.ts';
 import { replayWal, type WalFileBytes } from './wal-replay.ts';
 
-export { dedupeBySeq } from './wal-replay.ts';
-
 export interface RecoverySink {
   files: FileStore;
   meta: MetaStore;

@@ -19,7 +19,13 @@
  * Superseded partials thus die young, which is most of the speed: a full 10 MB segment holds
  * ~120,000 records, most of them partials of which recovery keeps one per utterance.
  */
-import { scanSegment, sessionIdHints, type SegmentVisitor, type SkipReason } from '../core/framing.ts';
+import {
+  isAllZero,
+  scanSegment,
+  sessionIdHints,
+  type SegmentVisitor,
+  type SkipReason,
+} from '../core/framing.ts';
 import type { WalRecord } from '../core/records.ts';
 import { RecoveryFold, foldRecords, type FoldedSession } from '../core/recovery-fold.ts';
 import type { SkippedBytes } from '../shared/persistence-api.ts';
@@ -193,7 +199,7 @@ class WriterScan<Base extends ReplayBase> implements SegmentVisitor {
   skipped(offset: number, length: number, reason: SkipReason): void {
     const { path, bytes } = this.file;
     // A zero-filled or cut-off tail is the normal end of a segment that was being appended to.
-    if (reason === 'torn-tail' && isAllZero(bytes, offset, length)) return;
+    if (reason === 'torn-tail' && isAllZero(bytes, offset, offset + length)) return;
     this.damaged.push({ file: path, offset, length, reason });
   }
 
@@ -229,11 +235,6 @@ function recordsOf(files: readonly WalFileBytes[], id: string): WalRecord[] {
   };
   for (const file of files) scanSegment(file.bytes, visitor);
   return out;
-}
-
-function isAllZero(bytes: Uint8Array, offset: number, length: number): boolean {
-  for (let i = offset; i < offset + length; i++) if (bytes[i] !== 0) return false;
-  return true;
 }
 
 /**
