@@ -10,7 +10,7 @@ import type { WalRecord } from '../../src/core/records.ts';
 import { VaultEngine } from '../../src/store/engine.ts';
 import { IdbMetaStore } from '../../src/worker/idb-meta-store.ts';
 import { OpfsFileStore } from '../../src/worker/opfs-file-store.ts';
-import { BroadcastPeerBus, WebLocks } from '../../src/worker/web-platform.ts';
+import { BroadcastPeerBus, WebLocks, browserTimers } from '../../src/worker/web-platform.ts';
 import type { RecordStore } from './trial.ts';
 
 let enginePromise: Promise<VaultEngine> | null = null;
@@ -24,10 +24,7 @@ function hostedEngine(): Promise<VaultEngine> {
       peers: new BroadcastPeerBus(),
       clock: { now: () => Date.now() },
       monotonic: () => performance.now(),
-      timers: {
-        setTimeout: (fn, ms) => setTimeout(fn, ms),
-        clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-      },
+      timers: browserTimers,
     });
     await engine.init({ persisted: null });
     return engine;

@@ -8,13 +8,9 @@
  * 'flushed' still held back, so the order of events is kept. Pure: no worker globals.
  */
 import type { PersistenceEvent } from '../shared/persistence-api.ts';
+import type { Timers } from '../store/types.ts';
 
 export const FLUSHED_EVENT_INTERVAL_MS = 100;
-
-export interface RelayTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export class EventRelay {
   private heldFlushed: PersistenceEvent | null = null;
@@ -22,7 +18,7 @@ export class EventRelay {
 
   constructor(
     private readonly send: (event: PersistenceEvent) => void,
-    private readonly timers: RelayTimers,
+    private readonly timers: Timers,
     private readonly intervalMs = FLUSHED_EVENT_INTERVAL_MS,
   ) {}
 

@@ -18,7 +18,7 @@ import { AppendGate } from './append-gate.ts';
 import { EventRelay } from './event-relay.ts';
 import { IdbMetaStore } from './idb-meta-store.ts';
 import { OpfsFileStore } from './opfs-file-store.ts';
-import { BroadcastPeerBus, WebLocks } from './web-platform.ts';
+import { BroadcastPeerBus, WebLocks, browserTimers } from './web-platform.ts';
 
 let engine: VaultEngine | null = null;
 let initializing: Promise<VaultEngine> | null = null;
@@ -34,10 +34,7 @@ function forward(event: PersistenceEvent): void {
   }
 }
 
-const relay = new EventRelay(forward, {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-});
+const relay = new EventRelay(forward, browserTimers);
 const gate = new AppendGate((records) => ready().appendBatch(records));
 
 function ready(): VaultEngine {
@@ -62,10 +59,7 @@ async function createEngine(
     peers: typeof BroadcastChannel === 'function' ? new BroadcastPeerBus() : null,
     clock: { now: () => Date.now() },
     monotonic: () => performance.now(),
-    timers: {
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
+    timers: browserTimers,
     estimate: async () => {
       const e = await navigator.storage.estimate();
       return { usage: e.usage ?? 0, quota: e.quota ?? 0 };

@@ -1,6 +1,12 @@
-/** Web Locks and BroadcastChannel behind the engine's WriterLocks / PeerBus seams. */
+/** Web Locks, BroadcastChannel and timers behind the engine's WriterLocks / PeerBus / Timers seams. */
 import { PersistenceError } from '../shared/persistence-api.ts';
-import type { PeerBus, PeerMessage, WriterLocks } from '../store/types.ts';
+import type { PeerBus, PeerMessage, Timers, WriterLocks } from '../store/types.ts';
+
+/** The global setTimeout/clearTimeout as the Timers seam. */
+export const browserTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 export const WRITER_LOCK_PREFIX = 'scribe-vault-writer:';
 export const CHANNEL_NAME = 'scribe-vault';
